@@ -71,6 +71,20 @@ class StateLockTimeout(AllSourceError):
     exit_code = EXIT_UNEXPECTED
 
 
+class StateWriteError(AllSourceError):
+    """state.toml could not be saved (disk full, quota, permissions...); the previous file is left byte-identical."""
+
+    exit_code = EXIT_UNEXPECTED
+
+    def __init__(self, message: str, *, path: str = "", errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path, self.errno = path, errno
+
+
+class StateConflictError(StateWriteError):
+    """state.toml changed under us although we held the lock (a lock that does nothing, e.g. NFS ``nolock``)."""
+
+
 # --- session and license ----------------------------------------------------------------------------------------------
 class NotSignedIn(AllSourceError):
     exit_code = EXIT_SIGN_IN_REQUIRED
