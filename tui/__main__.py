@@ -1,0 +1,15 @@
+"""Entry point: `allsource-tui` and `python -m tui`."""
+
+from __future__ import annotations
+
+import sys
+
+from tui.cli import main as cli_main
+
+
+def main() -> None:
+    sys.exit(cli_main())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""LicensingService: every workflow of the product, UI-free and async. The CLI and the TUI call only this.
+
+The workflows live in small modules layered by inheritance (session → offline → portal); this module adds the
+read-only status and the factory that wires settings, state and machine identity together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tui import paths
+from tui.clock import Clock
+from tui.config import load_settings
+from tui.machine import MachineIdentity, current_machine
+from tui.portal_flows import PortalFlows
+from tui.settings import Settings
+from tui.state import StateStore
+from tui.status import Status, build_status
+
+
+class LicensingService(PortalFlows):
+    def status(self) -> Status:
+        """Session, portal, license and offline state from state.toml alone (no network)."""
+        state = self.read_state()
+        return build_status(state, portal=self.licensing_portal(state), machine=self.machine, now=self.clock.now(),
+                            secrets_location=self.secrets_location(), notices=self.notices())
+
+    def secrets_location(self) -> str:
+        return f"state file {self.store.path} (mode 0600)"
+
+
+@dataclass(frozen=True)
+class Locations:
+    config_path: Path
+    state_dir: Path
+
+
+def resolve_locations(config: str | Path | None, state_dir: str | Path | None, *, demo: bool = False) -> Locations:
+    return Locations(config_path=paths.config_path(config), state_dir=paths.state_dir(state_dir, demo=demo))
+
+
+def open_service(locations: Locations, *, settings: Settings | None = None, machine: MachineIdentity | None = None,
+                 clock: Clock | None = None, transport: httpx.AsyncBaseTransport | None = None) -> LicensingService:
+    """Wire a LicensingService from files on disk; raises ConfigError for a bad config.toml."""
+    settings = settings or load_settings(locations.config_path)
+    store = StateStore(locations.state_dir)
+    return LicensingService(settings, store, machine or current_machine(), clock=clock, transport=transport)

@@ -1,0 +1,68 @@
+"""What every workflow of LicensingService needs: settings, state, machine identity, clock and portal clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from tui.clock import Clock, SystemClock
+from tui.machine import MachineIdentity
+from tui.models import LicensingPortal
+from tui.portal import PortalClient, build_http_client
+from tui.settings import Settings
+from tui.state import StateStore
+from tui.state_model import AppState
+
+
+class ServiceCore:
+    def __init__(self, settings: Settings, store: StateStore, machine: MachineIdentity, *,
+                 clock: Clock | None = None, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.machine = machine
+        self.clock: Clock = clock or SystemClock()
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
+
+    def client(self, portal_url: str) -> PortalClient:
+        """A client of ``portal_url``; all clients share one connection pool (created on first use)."""
+        if self._http is None:
+            self._http = build_http_client(self.settings.network, transport=self._transport)
+        return PortalClient(portal_url, self._http, referer=self.machine.referer, clock=self.clock,
+                            max_retries=self.settings.network.max_retries)
+
+    # --- state ---------------------------------------------------------------------------------------------------
+    def read_state(self) -> AppState:
+        return AppState.from_dict(self.store.load())
+
+    @contextmanager
+    def edit_state(self) -> Iterator[AppState]:
+        """Read-modify-write under the store's lock; the edit is saved only if the block succeeds."""
+        with self.store.transaction() as data:
+            state = AppState.from_dict(data)
+            yield state
+            state.apply_to(data)
+
+    def licensing_portal(self, state: AppState | None = None) -> LicensingPortal:
+        state = state or self.read_state()
+        if state.licensing_portal is not None:
+            return state.licensing_portal
+        portal = self.settings.portal
+        return LicensingPortal(url=portal.licensing_portal_url, kind=portal.licensing_portal_kind)
+
+    def notices(self) -> list[str]:
+        return list(self.store.notices)
