@@ -57,3 +57,5 @@ class Settings:
     secrets: SecretSettings = field(default_factory=SecretSettings)
     keys: dict[str, str] = field(default_factory=dict)
     source_path: Path | None = None
+    # one sentence each (file, line, key): unknown keys that were ignored, TLS verification turned off...
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,71 @@
+"""Where allsource-tui finds its config file and keeps its state (DESIGN.md §3, §4).
+
+Precedence, first match wins:
+- config file: ``--config`` > ``$ALLSOURCE_TUI_CONFIG`` > ``$XDG_CONFIG_HOME/allsource-tui/config.toml`` >
+  platformdirs' user config dir (``~/.config/allsource-tui/config.toml`` on Linux).
+- state dir: ``--state-dir`` > ``$ALLSOURCE_TUI_STATE_DIR`` > ``$XDG_STATE_HOME/allsource-tui`` >
+  platformdirs' user state dir (``~/.local/state/allsource-tui`` on Linux); ``--demo`` uses ``<that>/demo``.
+
+We read the XDG variables ourselves before asking platformdirs so that DESIGN's promise holds on every platform
+(platformdirs follows XDG on Linux only). As the XDG spec says, an empty or relative XDG value is ignored; an empty
+ALLSOURCE_TUI_* value counts as unset. Returned paths are absolute with ``~`` expanded; nothing is created here
+(StateStore creates the state dir with mode 0700).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "allsource-tui"
+CONFIG_FILE_NAME = "config.toml"
+CONFIG_ENV = "ALLSOURCE_TUI_CONFIG"
+STATE_DIR_ENV = "ALLSOURCE_TUI_STATE_DIR"
+DEMO_SUBDIR = "demo"
+DEMO_PORTAL_SUBDIR = "portal"
+
+
+def config_path(cli_value: str | Path | None) -> Path:
+    """The config.toml to read (it may not exist: then the defaults apply)."""
+    chosen = _first_set(cli_value, os.environ.get(CONFIG_ENV))
+    if chosen is not None:
+        return chosen
+    base = _xdg_dir("XDG_CONFIG_HOME")
+    return (base / APP_NAME if base else platformdirs.user_config_path(APP_NAME)) / CONFIG_FILE_NAME
+
+
+def state_dir(cli_value: str | Path | None, *, demo: bool = False) -> Path:
+    """The directory of state.toml; with ``demo=True`` the separate demo state under ``<state dir>/demo``."""
+    chosen = _first_set(cli_value, os.environ.get(STATE_DIR_ENV))
+    if chosen is None:
+        base = _xdg_dir("XDG_STATE_HOME")
+        chosen = base / APP_NAME if base else platformdirs.user_state_path(APP_NAME)
+    return chosen / DEMO_SUBDIR if demo else chosen
+
+
+def demo_data_dir(demo_state_dir: Path) -> Path:
+    """Where ``--demo`` keeps the embedded demo portal's data (CA, accounts, checkouts).
+
+    Pass the demo state dir, i.e. ``state_dir(..., demo=True)``; the result is ``<state dir>/demo/portal``.
+    """
+    return demo_state_dir / DEMO_PORTAL_SUBDIR
+
+
+def _first_set(*values: str | Path | None) -> Path | None:
+    for value in values:
+        if value is not None and str(value).strip():
+            return _absolute(Path(str(value).strip()))
+    return None
+
+
+def _xdg_dir(name: str) -> Path | None:
+    value = os.environ.get(name, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return None
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path.expanduser()))
