@@ -1,0 +1,141 @@
+"""Which computer and which OS user this is (DESIGN.md §5, README "Identifying this computer").
+
+The machine id, first match wins:
+1. ``$ALLSOURCE_TUI_MACHINE_ID`` (tests and demos acting as several computers from one machine);
+2. ``/etc/machine-id``, then ``/var/lib/dbus/machine-id`` (32 hex digits; an empty or "uninitialized" file, as in
+   many container images, is skipped);
+3. ``<fallback_dir>/machine-id.<hostname>`` when a fallback dir is given (the state dir): a random id made once and
+   kept there with mode 0600. The hostname is in the file name because a home directory shared by several hosts
+   (NFS) must not make them all one computer;
+4. without a fallback dir: SHA-256 of the hostname and the network card's MAC address (``uuid.getnode``) when the
+   MAC is real, else of the hostname alone - stable across runs, but two hosts with the same name collide.
+
+The raw machine id never leaves the computer: the portal only sees ``machine_key``, a hash of it.
+``$ALLSOURCE_TUI_OS_USER`` likewise overrides the OS user name, for tests of "checked out by another OS user".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import socket
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MACHINE_ID_ENV = "ALLSOURCE_TUI_MACHINE_ID"
+OS_USER_ENV = "ALLSOURCE_TUI_OS_USER"
+MACHINE_ID_FILES: tuple[Path, ...] = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
+REFERER_PREFIX = "allsource-tui:"
+_MACHINE_ID = re.compile(r"[0-9a-f]{32}")
+_MULTICAST_BIT = 1 << 40  # set by uuid.getnode() when it had to invent a random MAC
+
+
+@dataclass(frozen=True)
+class MachineIdentity:
+    machine_id: str
+    os_user: str
+    hostname: str
+    # where machine_id came from ("env", "/etc/machine-id", a fallback file...), for `status`; not part of identity
+    source: str = field(default="", compare=False)
+
+    @property
+    def machine_key(self) -> str:
+        """What the portal sees: the first 32 hex digits of SHA-256 of ``"allsource-tui:" + machine_id``."""
+        return hashlib.sha256((REFERER_PREFIX + self.machine_id).encode()).hexdigest()[:32]
+
+    @property
+    def referer(self) -> str:
+        return REFERER_PREFIX + self.machine_key
+
+    def __repr__(self) -> str:  # the raw id stays out of logs and crash reports
+        return (f"MachineIdentity(machine_key={self.machine_key!r}, os_user={self.os_user!r}, "
+                f"hostname={self.hostname!r})")
+
+
+def current_machine(env: Mapping[str, str] = os.environ, *, fallback_dir: Path | None = None,
+                    id_files: Sequence[Path] = MACHINE_ID_FILES) -> MachineIdentity:
+    """This computer and OS user; never raises for a missing machine-id file."""
+    hostname = socket.gethostname() or "localhost"
+    machine_id, source = _machine_id(env, hostname, fallback_dir, id_files)
+    return MachineIdentity(machine_id=machine_id, os_user=os_user(env), hostname=hostname, source=source)
+
+
+def os_user(env: Mapping[str, str] = os.environ) -> str:
+    """The OS user name: from the password database (works without a TTY or $USER), then $LOGNAME/$USER."""
+    override = env.get(OS_USER_ENV, "").strip()
+    if override:
+        return override
+    try:
+        import pwd  # not on Windows
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # a uid with no passwd entry (containers), or no pwd module
+        pass
+    for name in ("LOGNAME", "USER", "USERNAME"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _machine_id(env: Mapping[str, str], hostname: str, fallback_dir: Path | None,
+                id_files: Sequence[Path]) -> tuple[str, str]:
+    override = env.get(MACHINE_ID_ENV, "").strip()
+    if override:
+        return override, MACHINE_ID_ENV
+    for path in id_files:
+        found = _read_machine_id(path)
+        if found:
+            return found, str(path)
+    if fallback_dir is not None:
+        persisted = _persisted_id(fallback_dir / f"machine-id.{_safe_name(hostname)}")
+        if persisted:
+            return persisted
+    return _derived_id(hostname), "hostname+mac"
+
+
+def _read_machine_id(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="ascii", errors="replace").strip().lower()
+    except OSError:
+        return None
+    return text if _MACHINE_ID.fullmatch(text) else None
+
+
+def _persisted_id(path: Path) -> tuple[str, str] | None:
+    """Read the fallback id, or create it: written 0600 to a temp file, then published with os.link, which
+    fails if the name exists, so two processes starting together end up with the same id."""
+    found = _read_machine_id(path)
+    if found:
+        return found, str(path)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        new_id = secrets.token_hex(16)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(new_id + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temp, path)
+    except FileExistsError:  # another process published first: use its id
+        found = _read_machine_id(path)
+        return (found, str(path)) if found else None
+    except OSError:  # read-only or odd filesystem: the caller derives an id instead
+        return None
+    finally:
+        temp.unlink(missing_ok=True)
+    return new_id, str(path)
+
+
+def _derived_id(hostname: str) -> str:
+    node = uuid.getnode()
+    mac = f"{node:012x}" if not node & _MULTICAST_BIT else ""
+    return hashlib.sha256(f"allsource-tui-host:{hostname}:{mac}".encode()).hexdigest()[:32]
+
+
+def _safe_name(hostname: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", hostname)[:64] or "host"
