@@ -1,0 +1,155 @@
+"""Child-process bodies for the StateStore reliability tests (TP-KILL, TP-CRASHPT, TP-FULL, TP-CONC, TP-READ, TP-LOCK).
+
+They run in ``multiprocessing`` "forkserver" children (see ``start``), so a child costs a fork, not a Python start-up,
+and the parent's threads are never forked. Every function takes plain arguments and reports through a Connection.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.spawn
+import os
+import resource
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from tui.atomic_write import CRASH_ENV
+from tui.errors import AllSourceError
+from tui.state import StateStore
+
+PAD = [f"entry {i:03d} " + "x" * 40 for i in range(40)]  # makes each file ~2.5 KB, so "half written" is a real half
+
+
+def context() -> multiprocessing.context.BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["tui.state", "state_workers"])
+    return ctx
+
+
+def _preparation_without_main(name: str) -> dict[str, Any]:
+    """Our targets live in this module, so a child need not re-run the main script (pytest: ~0.2 s per child)."""
+    data = _ORIGINAL_PREPARATION(name)
+    data.pop("init_main_from_path", None)
+    data.pop("init_main_from_name", None)
+    return data
+
+
+_ORIGINAL_PREPARATION = multiprocessing.spawn.get_preparation_data
+
+
+def start(target: Any, *args: Any) -> tuple[multiprocessing.Process, Connection]:
+    """Start ``target(conn, *args)`` in a child; returns the process and the parent's receiving end."""
+    ctx = context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=target, args=(sender, *args), daemon=True)
+    multiprocessing.spawn.get_preparation_data = _preparation_without_main
+    try:
+        process.start()
+    finally:
+        multiprocessing.spawn.get_preparation_data = _ORIGINAL_PREPARATION
+    sender.close()
+    return process, receiver
+
+
+def drain(conn: Connection) -> list[Any]:
+    """Every whole message the child sent before it died (a message cut by SIGKILL is dropped)."""
+    messages = []
+    while True:
+        try:
+            if not conn.poll(0):
+                break
+            messages.append(conn.recv())
+        except (EOFError, OSError, ValueError):
+            break
+        except Exception:  # a message cut in half by the kill cannot be unpickled
+            break
+    return messages
+
+
+def bump(data: dict, key: str = "counter") -> int:
+    data[key] = data.get(key, 0) + 1
+    data.setdefault("pad", PAD)
+    return data[key]
+
+
+def kill_loop(conn: Connection, state_dir: str) -> None:
+    """TP-KILL: increment forever, acknowledging each value only after its transaction returned."""
+    store = StateStore(Path(state_dir))
+    conn.send("ready")
+    while True:
+        with store.transaction() as data:
+            value = bump(data)
+        conn.send(value)
+
+
+def crash_once(conn: Connection, state_dir: str, point: str) -> None:
+    """TP-CRASHPT: one transaction that should end the process at ``point``."""
+    os.environ[CRASH_ENV] = point
+    with StateStore(Path(state_dir)).transaction() as data:
+        bump(data)
+    conn.send("survived")
+
+
+def increment_many(conn: Connection, state_dir: str, count: int, bracket_log: str, go_file: str) -> None:
+    """TP-CONC / TP-READ writer: ``count`` locked increments, bracketing each critical section in a shared log."""
+    store = StateStore(Path(state_dir), lock_timeout=30.0)
+    log = os.open(bracket_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if bracket_log else -1
+    _wait_for(go_file)
+    pid = os.getpid()
+    for _ in range(count):
+        with store.transaction() as data:
+            if log >= 0:
+                os.write(log, f"<{pid}\n".encode())
+            bump(data)
+            if log >= 0:
+                os.write(log, f">{pid}\n".encode())
+    conn.send("done")
+
+
+def read_many(conn: Connection, state_dir: str, count: int, go_file: str) -> None:
+    """TP-READ reader: ``count`` unlocked loads; reports exceptions, notices, values going backwards, retries."""
+    store = StateStore(Path(state_dir))
+    _wait_for(go_file)
+    errors, backwards, last = 0, 0, -1
+    for _ in range(count):
+        try:
+            value = store.load().get("counter", 0)
+        except Exception:
+            errors += 1
+            continue
+        backwards += value < last
+        last = max(last, value)
+    conn.send({"errors": errors, "notices": len(store.notices), "backwards": backwards, "last": last})
+
+
+def hold_lock(conn: Connection, state_dir: str, seconds: float) -> None:
+    """TP-LOCK: take the lock (inside a transaction) and sit on it."""
+    with StateStore(Path(state_dir)).transaction() as data:
+        conn.send("locked")
+        time.sleep(seconds)
+        bump(data)
+
+
+def write_under_fsize_limit(conn: Connection, state_dir: str, limit: int) -> None:
+    """TP-FULL: a write that exceeds RLIMIT_FSIZE must fail cleanly (EFBIG), not kill the process with SIGXFSZ."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        with StateStore(Path(state_dir)).transaction() as data:
+            data["big"] = ["y" * 100] * 100
+        conn.send({"error": None})
+    except AllSourceError as exc:
+        conn.send({"error": type(exc).__name__, "message": exc.user_message, "errno": getattr(exc, "errno", None)})
+
+
+def _wait_for(go_file: str) -> None:
+    deadline = time.monotonic() + 30
+    while go_file and not os.path.exists(go_file) and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual debugging aid
+    print("run through tests/test_state_*.py", file=sys.stderr)
