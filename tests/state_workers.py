@@ -151,5 +151,37 @@ def _wait_for(go_file: str) -> None:
         time.sleep(0.001)
 
 
-if __name__ == "__main__":  # pragma: no cover - manual debugging aid
-    print("run through tests/test_state_*.py", file=sys.stderr)
+def fill_disk_scenario(state_dir: str, free_pages: int) -> dict[str, Any]:
+    """TP-FULL on a real small file system: fill it, leave ``free_pages`` pages free, try a bigger write."""
+    store = StateStore(Path(state_dir))
+    with store.transaction() as data:
+        data["user"] = "pro_adv"
+    before = Path(store.path).read_bytes()
+    filler = Path(state_dir).parent / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"f" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    os.truncate(filler, max(0, filler.stat().st_size - free_pages * 4096))
+    outcome: dict[str, Any] = {"error": None}
+    try:
+        with store.transaction() as data:
+            data["big"] = ["z" * 1000] * 24
+    except AllSourceError as exc:
+        outcome = {"error": type(exc).__name__, "message": exc.user_message, "errno": getattr(exc, "errno", None)}
+    outcome["unchanged"] = Path(store.path).read_bytes() == before
+    outcome["leftovers"] = sorted(p.name for p in Path(state_dir).iterdir() if p.name.endswith(".tmp"))
+    return outcome
+
+
+if __name__ == "__main__":
+    # python state_workers.py fill-disk <state_dir> <free_pages>: run inside a private tmpfs (see test_state_full.py)
+    import json
+
+    if sys.argv[1:2] != ["fill-disk"]:
+        sys.exit("usage: state_workers.py fill-disk STATE_DIR FREE_PAGES")
+    print(json.dumps(fill_disk_scenario(sys.argv[2], int(sys.argv[3]))))
