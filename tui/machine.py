@@ -127,8 +127,15 @@ def _persisted_id(path: Path) -> tuple[str, str] | None:
     except OSError:  # read-only or odd filesystem: the caller derives an id instead
         return None
     finally:
-        temp.unlink(missing_ok=True)
+        _remove_quietly(temp)
     return new_id, str(path)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _derived_id(hostname: str) -> str:
