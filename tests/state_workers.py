@@ -19,6 +19,7 @@ from typing import Any
 from tui.atomic_write import CRASH_ENV
 from tui.errors import AllSourceError
 from tui.state import StateStore
+from tui.state_file import READ_STATS
 
 PAD = [f"entry {i:03d} " + "x" * 40 for i in range(40)]  # makes each file ~2.5 KB, so "half written" is a real half
 
@@ -109,12 +110,13 @@ def increment_many(conn: Connection, state_dir: str, count: int, bracket_log: st
     conn.send("done")
 
 
-def read_many(conn: Connection, state_dir: str, count: int, go_file: str) -> None:
-    """TP-READ reader: ``count`` unlocked loads; reports exceptions, notices, values going backwards, retries."""
+def read_many(conn: Connection, state_dir: str, minimum: int, go_file: str, stop_file: str) -> None:
+    """TP-READ reader: unlocked loads until ``stop_file`` appears (at least ``minimum``); reports what went wrong."""
     store = StateStore(Path(state_dir))
     _wait_for(go_file)
-    errors, backwards, last = 0, 0, -1
-    for _ in range(count):
+    reads, errors, backwards, last = 0, 0, 0, -1
+    while reads < minimum or not os.path.exists(stop_file):
+        reads += 1
         try:
             value = store.load().get("counter", 0)
         except Exception:
@@ -122,7 +124,8 @@ def read_many(conn: Connection, state_dir: str, count: int, go_file: str) -> Non
             continue
         backwards += value < last
         last = max(last, value)
-    conn.send({"errors": errors, "notices": len(store.notices), "backwards": backwards, "last": last})
+    conn.send({"reads": reads, "errors": errors, "notices": len(store.notices), "backwards": backwards,
+               "retries": READ_STATS["open_retries"], "last": last})
 
 
 def hold_lock(conn: Connection, state_dir: str, seconds: float) -> None:

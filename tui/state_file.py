@@ -29,6 +29,7 @@ META_KEYS = ("schema_version", "revision")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _TOML_POSITION = re.compile(r"^(?P<reason>.*?) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
 _SCALARS = (str, int, float, bool, datetime, date, time_of_day)
+READ_STATS = {"open_retries": 0}  # diagnostics for tests (TP-READ): how often L-3's second open was needed
 
 
 @dataclass
@@ -198,6 +199,7 @@ def _open_with_retry(path: Path, flags: int) -> int:
             return os.open(path, flags)
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ESTALE) and attempt == 1:
+                READ_STATS["open_retries"] += 1
                 continue
             if exc.errno == errno.ENOENT:
                 raise FileNotFoundError(exc.errno, exc.strerror, str(path)) from None
