@@ -99,6 +99,10 @@ REFUSED = [
     ("https://gis.example.com/por<tal", "enterprise", "character that is not allowed"),
     ("https://gis.example.com/a@b", "enterprise", "character that is not allowed"),
     ("https://gis.example.com\\portal", "enterprise", "/ rather than \\"),
+    ("https://gis.example.com:" + "9" * 1000 + "/portal", "enterprise", "from 1 to 65535"),
+    ("https://[fe80::1%eth0]/portal", "enterprise", "host name"),
+    ("https://[fe80::1%25eth0]/portal", "enterprise", "host name"),
+    ("https://gis.example.com:" + "9" * 5000 + "/portal", "enterprise", "is too long"),
 ]
 
 
@@ -178,11 +182,12 @@ TOKEN_MARK = "TOKENxq7"
 HOSTS = ["www.arcgis.com", "WWW.ArcGIS.com", "org.maps.arcgis.com", "arcgis.com", "gis.example.com", "GIS.Example.com",
          "127.0.0.1", "127.9.9.9", "localhost", "[::1]", "bücher.example", "gis.example.com.", "www.gis.example.com",
          "ＧＩＳ.example", "xn--bcher-kva.example", "[::ffff:1.2.3.4]", "", "1.2.3", "300.1.1.1", "[::1", "a..b",
-         "-x.com", "evil.com%2f", "arcgis.com.evil.example", "::1", "a_b.example", "ex\u200bample.com", "é"]
+         "-x.com", "evil.com%2f", "arcgis.com.evil.example", "::1", "a_b.example", "ex\u200bample.com", "é",
+         "[fe80::1%eth0]", "x" * 300 + ".com"]
 SCHEMES = ["https://"] * 8 + ["HTTPS://", "Https://", "http://", "file://", "javascript:", "ftp://", "https:",
                               "https:/", "", "data:text/html,", "https:\\\\"]
 USERINFO = [""] * 8 + ["user@", f"user:{TOKEN_MARK}@", ":@", "@"]
-PORTS = ["", "", "", ":8443", ":7443", ":443", ":", ":0", ":65536", ":x", ":-1", ":08443", ":٣"]
+PORTS = ["", "", "", ":8443", ":7443", ":443", ":", ":0", ":65536", ":x", ":-1", ":08443", ":٣", ":" + "9" * 30]
 SEGMENTS = ["portal", "portal", "arcgis", "Portal", "home", "sharing", "rest", "index.html", "..", ".", "", "%2e%2e",
             "%7E", "a b", "p%41", "<", "日本", "x@y", "%zz", "HOME", "Sharing"]
 QUERIES = [""] * 8 + [f"?token={TOKEN_MARK}", f"?access_token={TOKEN_MARK}", "?", "#", f"#{TOKEN_MARK}", "?a#b"]

@@ -27,6 +27,7 @@ from tui.errors import PortalUrlError
 from tui.settings import PortalKind
 
 EXAMPLE_ONLINE = "https://www.arcgis.com"
+MAX_URL_LENGTH = 2048
 _DEFAULT_HTTPS_PORT = 443
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(.*)", re.DOTALL)
 _HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
@@ -112,6 +113,8 @@ def _parse(url: str) -> _PortalUrl:
         raise _refuse(f"Enter the licensing portal URL, for example {EXAMPLE_ONLINE}.")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise _refuse("The licensing portal URL must not contain spaces or control characters; remove them.")
+    if len(text) > MAX_URL_LENGTH:
+        raise _refuse("The licensing portal URL is too long; enter just https://host[:port][/webadaptor].")
     if "\\" in text:
         raise _refuse("The licensing portal URL must use / rather than \\ between its parts.")
     rest = _strip_scheme(text)
@@ -170,6 +173,8 @@ def _bad_host() -> PortalUrlError:
 
 
 def _ipv6(text: str) -> str:
+    if "%" in text:  # a zone id (fe80::1%eth0) only means something on this computer
+        raise _bad_host()
     try:
         return ipaddress.IPv6Address(text).compressed
     except ValueError:
@@ -201,7 +206,7 @@ def _host_name(raw: str) -> str:
 def _port(text: str) -> int | None:
     if not text:
         return None
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= 65535:
+    if len(text) > 5 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= 65535:
         raise _refuse("The port in the licensing portal URL must be a number from 1 to 65535.")
     port = int(text)
     return None if port == _DEFAULT_HTTPS_PORT else port
