@@ -48,7 +48,7 @@ class _Snapshot:
 class StateStore:
     def __init__(self, state_dir: Path, *, filename: str = "state.toml", schema_version: int = CURRENT_SCHEMA_VERSION,
                  migrations: Mapping[int, Migration] | None = None, lock_timeout: float = 5.0) -> None:
-        self.state_dir = Path(state_dir)
+        self.state_dir = Path(state_dir).absolute()  # notices must name the file unambiguously
         self.path = self.state_dir / filename
         self.schema_version = schema_version
         self.migrations: dict[int, Migration] = dict(migrations or {})

@@ -242,7 +242,7 @@ def _toml_problem(message: str, text: str) -> _Unreadable:
 def _check_meta(data: dict[str, Any], text: str) -> None:
     for key in META_KEYS:
         if key in data and (type(data[key]) is not int or data[key] < 0):
-            found = re.search(rf"^[ \t]*\"?{key}\"?[ \t]*=", text, re.MULTILINE)
+            found = re.search(rf"^[ \t]*(\[[ \t]*)?\"?{key}\"?[ \t]*[=\]]", text, re.MULTILINE)
             line = text.count("\n", 0, found.start()) + 1 if found else None
             shown = repr(data[key])[:40]
             raise _Unreadable(f"{key} must be a whole number of 0 or more, not {shown}", line)
