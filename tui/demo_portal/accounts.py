@@ -124,6 +124,7 @@ def user_object(org: Org, account: DemoAccount, last_login: int, *, full: bool =
     if account.is_admin:
         privileges = [MANAGE_LICENSES, "portal:admin:viewUsers", "portal:admin:updateUsers", *privileges]
     return {**public, "udn": None, "email": f"{account.username}@demo.invalid", "userType": "both",
+            "preferredView": None, "favGroupId": None,
             "idpUsername": None, "lastLogin": last_login, "mfaEnabled": False, "role": role, "roleId": role,
             "privileges": privileges, "level": "2", "userLicenseTypeId": account.user_type_id, "disabled": False,
             "tags": [], "culture": "en", "region": "US", "units": "metric", "storageUsage": 0,

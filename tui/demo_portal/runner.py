@@ -150,13 +150,13 @@ class DemoPortal:
                  "Trust the CA: export SSL_CERT_FILE=" + str(self.ca_path),
                  f'           or set ca_bundle = "{self.ca_path}" under [network] in config.toml',
                  f"Demo accounts (password for all: {DEMO_PASSWORD}):",
-                 f"  {'user':<13} {'name':<17} {'org':<11} {'user type':<27} {'AllSource':<20} extensions"]
+                 f"  {'user':<13} {'name':<17} {'org':<11} {'user type':<34} {'AllSource':<20} extensions"]
         for account in ACCOUNTS:
             kind = "add-on" if account.allsource_is_addon else "included"
             level = f"{account.level} ({kind})" if account.level else "none"
             org = "Online" if account.org == "online" else "Enterprise"
             user_type = account.user_type_name + (", admin" if account.is_admin else "")
-            lines.append(f"  {account.username:<13} {account.full_name:<17} {org:<11} {user_type:<27} {level:<20} "
+            lines.append(f"  {account.username:<13} {account.full_name:<17} {org:<11} {user_type:<34} {level:<20} "
                          f"{', '.join(account.extensions) or '—'}")
         lines.append("Stop with Ctrl-C.")
         return "\n".join(lines)
