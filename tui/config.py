@@ -144,8 +144,8 @@ def _read_text(path: Path, required: bool) -> str | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         if required:
-            raise ConfigError(f"{path}: the config file does not exist; create it (see config.example.toml) "
-                              "or leave out --config.", path=str(path)) from None
+            raise ConfigError(f"{path}: the config file does not exist; create it from config.example.toml "
+                              "or point --config at an existing file.", path=str(path)) from None
         return None
     except OSError as error:
         raise ConfigError(f"{path}: the config file cannot be read ({error.strerror or error}); "
