@@ -38,13 +38,14 @@ def build_http_client(network: NetworkSettings, *,
     """The shared AsyncClient: explicit timeouts, verified TLS, proxies from the environment or the config."""
     timeout = httpx.Timeout(connect=network.connect_timeout, read=network.read_timeout,
                             write=network.write_timeout, pool=network.pool_timeout)
-    verify: ssl.SSLContext | bool = build_ssl_context(network) if network.verify_tls else False
-    options: dict = {"timeout": timeout, "verify": verify, "follow_redirects": False,
+    options: dict = {"timeout": timeout, "follow_redirects": False,
                      "headers": {"User-Agent": f"allsource-tui/{__version__}"}}
     if transport is not None:
-        # An injected transport (tests, the in-process demo portal) receives every request: no proxy mounts.
+        # An injected transport (tests, an in-process portal) gets every request and brings its own TLS settings:
+        # httpx ignores ``verify`` and proxies then, so don't spend ~0.1 s parsing CA bundles for nothing.
         return httpx.AsyncClient(transport=transport, trust_env=False, **options)
-    return httpx.AsyncClient(trust_env=True, proxy=network.proxy or None, **options)
+    verify: ssl.SSLContext | bool = build_ssl_context(network) if network.verify_tls else False
+    return httpx.AsyncClient(verify=verify, trust_env=True, proxy=network.proxy or None, **options)
 
 
 def build_ssl_context(network: NetworkSettings) -> ssl.SSLContext:
