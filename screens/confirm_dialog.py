@@ -1,25 +1,85 @@
-"""ConfirmDialog: a yes/no question (stub; being fleshed out)."""
+"""ConfirmDialog: a yes/no question answered with y / n / Esc, the arrows and Enter.
+
+Usage from a worker: ``if await self.app.push_screen_wait(ConfirmDialog("Release license", "Release it?")): ...``.
+Focus starts on the "No" button, so a stray Enter never confirms a destructive action.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "answer(False)", "Cancel")]
+    """Ask a question; dismisses with True for yes and False for no or Esc."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+        & > #dialog {
+            width: auto; min-width: 40; max-width: 76;
+            height: auto; max-height: 100%;
+            border: round $primary; border-title-style: bold;
+            background: $surface; padding: 0 1;
+        }
+        & #body { width: auto; max-width: 72; height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
+        & #message { width: auto; max-width: 72; }
+        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
+        & #buttons > Button { margin-left: 2; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("left", "switch_button", "Other button", show=False),
+        Binding("right", "switch_button", "Other button", show=False),
+        Binding("up,pageup", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("down,pagedown", "scroll_body(1)", "Scroll down", show=False),
+    ]
 
     def __init__(self, title: str, message: str, *, yes_label: str = "Yes", no_label: str = "No") -> None:
         super().__init__()
-        self.title_text, self.message, self.yes_label, self.no_label = title, message, yes_label, no_label
+        self.heading = title
+        self.message = message
+        self.yes_label = yes_label
+        self.no_label = no_label
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title_text)
-        yield Label(self.message, markup=False)
-        yield Button(self.yes_label, id="yes")
-        yield Button(self.no_label, id="no")
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = Content(self.heading)
+            with VerticalScroll(id="body", can_focus=False):
+                yield Static(self.message, id="message", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button(Content(f"{self.yes_label} [y]"), id="yes", compact=True)
+                yield Button(Content(f"{self.no_label} [n]"), id="no", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_switch_button(self) -> None:
+        """With two buttons, left and right both move to the other one."""
+        other = "yes" if self.focused is not None and self.focused.id == "no" else "no"
+        self.query_one(f"#{other}", Button).focus()
+
+    def action_scroll_body(self, direction: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_relative(y=direction * max(1, body.size.height - 1), animate=False)

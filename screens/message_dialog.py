@@ -1,24 +1,74 @@
-"""MessageDialog: an OK-only message (stub; being fleshed out)."""
+"""MessageDialog: a message with one OK button; Enter, Esc and o all close it.
+
+Used for outcomes the user must acknowledge, e.g. "ArcGIS AllSource must close for the change to take effect".
+The message is shown as plain text (never markup), so exception text with brackets is safe.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Static
 
 
 class MessageDialog(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,o", "close", "OK")]
+    """Show a message; every way out dismisses with None."""
+
+    DEFAULT_CSS = """
+    MessageDialog {
+        align: center middle;
+        & > #dialog {
+            width: auto; min-width: 40; max-width: 76;
+            height: auto; max-height: 100%;
+            border: round $primary; border-title-style: bold;
+            background: $surface; padding: 0 1;
+        }
+        & #body {
+            width: auto; max-width: 72; height: auto; max-height: 75vh;
+            scrollbar-size-vertical: 1;
+        }
+        & #message { width: auto; max-width: 72; }
+        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "close", "OK", id="message.ok"),
+        Binding("o", "close", "OK", show=False, id="message.ok_letter"),
+        Binding("escape", "close", "Close", id="message.close"),
+        Binding("up,pageup", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("down,pagedown", "scroll_body(1)", "Scroll down", show=False),
+    ]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
-        self.title_text, self.message = title, message
+        self.heading = title
+        self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title_text)
-        yield Label(self.message, markup=False)
-        yield Button("OK [Enter]", id="ok")
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = Content(self.heading)
+            with VerticalScroll(id="body", can_focus=False):
+                yield Static(self.message, id="message", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button(Content("OK [Enter]"), id="ok", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_scroll_body(self, direction: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_relative(y=direction * max(1, body.size.height - 1), animate=False)
