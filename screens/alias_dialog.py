@@ -1,23 +1,132 @@
-"""AliasDialog: "Edit Alias" (stub; being fleshed out)."""
+"""AliasDialog: "Edit Alias", the workstation alias that names this computer in the administrator's license views.
+
+The rules live in ``tui.offline_flows.validate_alias`` (empty, too long, control characters); the dialog shows its
+sentence under the field while the user types, and OK only dismisses with a valid, cleaned alias.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from tui.errors import UsageError
+from tui.offline_flows import MAX_ALIAS_LENGTH, validate_alias
+
+HINT = f"Valid alias (at most {MAX_ALIAS_LENGTH} characters)."
+
+
+class AliasRule(Validator):
+    """Textual adapter for ``validate_alias``: the failure text is its sentence."""
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            validate_alias(value)
+        except UsageError as error:
+            return self.failure(error.user_message)
+        return self.success()
+
+
+def alias_problem(value: str) -> str | None:
+    """The sentence saying why ``value`` can't be the alias, or None when it can."""
+    try:
+        validate_alias(value)
+    except UsageError as error:
+        return error.user_message
+    return None
 
 
 class AliasDialog(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    """Edit the workstation alias; dismisses with the cleaned alias, or None on cancel."""
+
+    DEFAULT_CSS = """
+    AliasDialog {
+        align: center middle;
+        & > #dialog {
+            width: 76; height: auto; max-height: 100%;
+            border: round $primary; border-title-style: bold;
+            background: $surface; padding: 0 1;
+        }
+        & #body { height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
+        & #intro { color: $text-muted; margin-bottom: 1; }
+        & #alias { border: round $border-blurred; padding: 0 1; }
+        & #alias:focus { border: round $border; }
+        & #alias.-invalid { border: round $error 60%; }
+        & #alias.-invalid:focus { border: round $error; }
+        & #alias-feedback { color: $text-muted; }
+        & #alias-feedback.-error { color: $text-error; }
+        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
+        & #buttons > Button { margin-left: 2; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="alias.cancel")]
 
     def __init__(self, current: str | None) -> None:
         super().__init__()
-        self.current = current
+        self.current = current or ""
 
     def compose(self) -> ComposeResult:
-        yield Label("Edit Alias")
-        yield Input(self.current or "", id="alias")
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Edit Alias"
+            with VerticalScroll(id="body", can_focus=False):
+                yield Static("Type a name that helps you and your administrator recognise this computer, for "
+                             "example when its license is checked out to work offline.", id="intro")
+                yield Label("Workstation alias", id="alias-label")
+                yield Input(self.current, id="alias", validators=[AliasRule()],
+                            validate_on=["changed", "submitted"], valid_empty=False)
+                yield Static(HINT, id="alias-feedback", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button(Content("OK [Enter]"), id="ok", compact=True)
+                yield Button(Content("Cancel [Esc]"), id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.alias_input.focus()
+        self._show_feedback(alias_problem(self.alias_input.value))
+
+    @property
+    def alias_input(self) -> Input:
+        return self.query_one("#alias", Input)
+
+    @on(Input.Changed, "#alias")
+    def _alias_changed(self, event: Input.Changed) -> None:
+        self._show_feedback(alias_problem(event.value))
+
+    @on(Input.Submitted, "#alias")
+    def _alias_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_ok()
+
+    @on(Button.Pressed, "#ok")
+    def _ok_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_ok()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def action_ok(self) -> None:
+        value = self.alias_input.value
+        problem = alias_problem(value)
+        self._show_feedback(problem)
+        if problem is None:
+            self.dismiss(validate_alias(value))
+        else:
+            self.alias_input.focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def _show_feedback(self, problem: str | None) -> None:
+        feedback = self.query_one("#alias-feedback", Static)
+        feedback.update(HINT if problem is None else f"Error: {problem}")
+        feedback.set_class(problem is not None, "-error")
+        self.alias_input.set_class(problem is not None, "-invalid")
