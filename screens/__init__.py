@@ -1,0 +1,13 @@
+"""The screens and dialogs of the TUI. Only tui/app.py imports this package; screens never import tui.app."""
+
+from screens.alias_dialog import AliasDialog
+from screens.confirm_dialog import ConfirmDialog
+from screens.help import HelpScreen
+from screens.message_dialog import MessageDialog
+from screens.portal_dialog import LicensingPortalDialog
+from screens.settings import SettingsScreen
+from screens.sign_in import SignInScreen
+from screens.start import StartScreen
+
+__all__ = ["AliasDialog", "ConfirmDialog", "HelpScreen", "LicensingPortalDialog", "MessageDialog", "SettingsScreen",
+           "SignInScreen", "StartScreen"]

@@ -1,0 +1,38 @@
+"""HelpScreen: the keys of every screen, the fallbacks, and what to do when keys or colours misbehave over SSH."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown
+
+from tui import bindings as keys
+from tui.widgets.keys import bind
+
+HELP_TEXT = Path(__file__).with_name("help.md")
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & #help { width: 76; max-width: 100%; height: 1fr; max-height: 100%; border: round $primary;
+                  background: $surface; padding: 0 1; }
+    }
+    """
+    BINDINGS = [bind(keys.HELP_CLOSE, "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP_TEXT.read_text(encoding="utf-8"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = "Help — Esc, F1 or q closes"
+        self.query_one("#help").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,92 @@
+"""LicensingPane: the Licensing tab — license level, extensions, licensing portal, workstation alias, offline use.
+
+The Workstation Alias Edit button and the offline checkbox are in place (ids #alias-edit, #offline-checkbox) but
+disabled until the offline workflow is wired to them.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, DataTable, Label, Static
+
+from tui.status import Status
+from tui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows, short_date
+
+
+class LicensingPane(VerticalScroll):
+    DEFAULT_CSS = """
+    LicensingPane {
+        padding: 0 1;
+        & .heading { text-style: bold; margin-top: 1; }
+        & .heading.first { margin-top: 0; }
+        & #license-tables { height: auto; }
+        & DataTable { height: auto; width: auto; margin-right: 2; }
+        & #admin-note { color: $text-muted; margin-top: 1; }
+        & .line { margin-left: 2; }
+        & #alias-row { height: 1; margin-left: 2; }
+        & #alias-row Button { margin-left: 2; }
+        & #configure-licensing { margin-left: 2; }
+        & #offline-checkbox { margin-left: 2; }
+    }
+    """
+
+    def __init__(self, status: Status, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        yield Label("ArcGIS AllSource Named User License", classes="heading first")
+        with Horizontal(id="license-tables"):
+            yield _table("levels", ("Level", "Licensed"), width=8)
+            yield _table("extensions", ("Extension", "Licensed"), width=22)
+        yield Static(ADMIN_NOTE, id="admin-note", markup=False)
+        yield Label("Licensing Portal", classes="heading")
+        yield Label("", id="licensing-portal", classes="line", markup=False)
+        yield Button(Content("Configure your licensing options [F2]"), id="configure-licensing", compact=True,
+                     action="app.configure_portal")
+        yield Label("Workstation Alias", classes="heading")
+        with Horizontal(id="alias-row"):
+            yield Label("", id="alias", markup=False)
+            yield Button("Edit", id="alias-edit", compact=True, disabled=True)
+        yield Label("Settings", classes="heading")
+        yield Checkbox("Authorize ArcGIS AllSource to work offline", id="offline-checkbox", compact=True,
+                       disabled=True)
+        yield Label("", id="offline-details", classes="line", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_status(self.status)
+
+    def show_status(self, status: Status) -> None:
+        self.status = status
+        _fill(self.query_one("#levels", DataTable), level_rows(status.license))
+        rows = extension_rows(status.license) or [("(the license has not been read yet)", "")]
+        _fill(self.query_one("#extensions", DataTable), rows)
+        portal = status.licensing_portal
+        self.query_one("#licensing-portal", Label).update(f"{KEY} {portal.url} ({portal.kind_label})")
+        self.query_one("#alias", Label).update(status.workstation_alias or "Not set")
+        self.query_one("#offline-checkbox", Checkbox).value = status.offline is not None
+        self.query_one("#offline-details", Label).update(_offline_details(status))
+
+
+def _table(table_id: str, columns: tuple[str, str], *, width: int) -> DataTable:
+    table: DataTable = DataTable(id=table_id, cursor_type="none", zebra_stripes=False, show_cursor=False)
+    table.can_focus = False
+    table.add_column(columns[0], width=width, key="name")
+    table.add_column(columns[1], width=8, key="value")
+    return table
+
+
+def _fill(table: DataTable, rows: list[tuple[str, str]]) -> None:
+    table.clear()
+    for name, value in rows:
+        table.add_row(name, value)
+
+
+def _offline_details(status: Status) -> str:
+    offline = status.offline
+    if offline is None:
+        return "Not authorized: ArcGIS AllSource needs your licensing portal to start."
+    return (f"Authorized for {offline.full_name or offline.username} ({offline.username}) on '{offline.alias}'; "
+            f"expires {short_date(offline.expires_at)}.")

@@ -1,0 +1,105 @@
+"""SettingsScreen: side tabs (Licensing, Portals, About) on the left, the chosen tab's pane on the right.
+
+↑/↓ move between the tabs and show each pane at once; Enter moves into the pane; 1–3 jump to a tab; Esc goes back to
+the start page. The refresh key asks the App to re-read the license.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from screens.about_pane import AboutPane
+from screens.licensing_pane import LicensingPane
+from screens.portals_pane import PortalsPane
+from tui import bindings as keys
+from tui.status import Status
+from tui.widgets.keys import bind
+from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui.app import LicenseApp
+    from tui.licensing import LicensingService
+
+TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
+
+
+class SettingsScreen(Screen[None]):
+    CSS_PATH = "settings.tcss"
+    BINDINGS = [
+        bind(keys.SETTINGS_BACK, "back"),
+        bind(keys.SETTINGS_REFRESH, "refresh"),
+        bind(keys.SETTINGS_SIGN_OUT, "app.sign_out"),
+        bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
+        *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
+    ]
+    app: LicenseApp  # type: ignore[assignment]
+
+    def __init__(self, service: LicensingService, *, tab: str = "licensing", focus_pane: bool = False,
+                 config_path: Path | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.initial_tab = tab
+        self.focus_pane = focus_pane
+        self.config_path = config_path
+
+    def compose(self) -> ComposeResult:
+        status = self.service.status()
+        yield Label("Settings  ·  Esc returns to the start page", id="title")
+        with Horizontal(id="main"):
+            yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(TABS, 1)), id="tabs")
+            with ContentSwitcher(initial=self.initial_tab, id="panes"):
+                yield LicensingPane(status, id="licensing")
+                yield PortalsPane(self.service.portal_connections(), id="portals")
+                yield AboutPane(status, config_path=self.config_path, state_path=self.service.store.path,
+                                id="about")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_tab(self.initial_tab, focus_pane=self.focus_pane)
+        self.app.status_signal.subscribe(self, self.show_status)
+
+    # --- tabs ----------------------------------------------------------------------------------------------------
+    @property
+    def tabs(self) -> OptionList:
+        return self.query_one("#tabs", OptionList)
+
+    @property
+    def current_tab(self) -> str | None:
+        return self.query_one("#panes", ContentSwitcher).current
+
+    def action_show_tab(self, tab: str) -> None:
+        self.show_tab(tab)
+
+    def show_tab(self, tab: str, *, focus_pane: bool = False) -> None:
+        self.tabs.highlighted = self.tabs.get_option_index(tab)
+        self.query_one("#panes", ContentSwitcher).current = tab
+        (self.query_one(f"#{tab}") if focus_pane else self.tabs).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#panes", ContentSwitcher).current = event.option_id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.show_tab(event.option_id or TABS[0][0], focus_pane=True)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    # --- status and refresh ----------------------------------------------------------------------------------------
+    def show_status(self, status: Status) -> None:
+        self.query_one(LicensingPane).loading = False
+        self.query_one(LicensingPane).show_status(status)
+        self.query_one(PortalsPane).show_connections(self.service.portal_connections())
+        self.query_one(AboutPane).show_status(status)
+
+    def action_refresh(self) -> None:
+        """Re-read the license; the pane shows its loading state until the App publishes the new status."""
+        self.query_one(LicensingPane).loading = True
+        self.app.check_license()

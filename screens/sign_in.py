@@ -1,0 +1,162 @@
+"""SignInScreen: the ArcGIS Sign In window (first start, after sign-out, or when the session can't be renewed).
+
+Focus starts in Username, Tab moves to Password, Enter signs in from any field. The sign-in runs in an exclusive
+worker owned by this screen, so a second Enter replaces the first attempt and the keys keep answering meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
+from textual.worker import Worker
+
+from tui import bindings as keys
+from tui.errors import AllSourceError
+from tui.widgets.keys import bind
+from tui.widgets.status_line import StatusLine
+from tui.widgets.text import try_next
+
+if TYPE_CHECKING:
+    from tui.licensing import LicensingService
+
+
+class AutoSignInCheckbox(Checkbox, inherit_bindings=False):
+    """"Sign in automatically": Space toggles it, so Enter is free to sign in from here too."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
+class SignInScreen(Screen[None]):
+    CSS_PATH = "sign_in.tcss"
+    AUTO_FOCUS = "#username"
+    BINDINGS = [
+        bind(keys.SIGN_IN_SUBMIT, "sign_in"),
+        bind(keys.SIGN_IN_CONFIGURE, "app.configure_portal"),
+        bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
+    ]
+
+    class SignedIn(Message):
+        """Posted (and bubbled to the App) once the service has stored the new session."""
+
+    def __init__(self, service: LicensingService, *, notice: str = "", demo_hint: str = "") -> None:
+        super().__init__()
+        self.service = service
+        self.notice = notice
+        self.demo_hint = demo_hint
+        self._attempt: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        status = self.service.status()
+        portal = status.licensing_portal
+        with VerticalScroll(id="body"):
+            with Vertical(id="form"):
+                yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)
+                with Horizontal(classes="field"):
+                    yield Label("Username", classes="field-label")
+                    yield Input(status.last_username or "", placeholder="your ArcGIS username", id="username")
+                with Horizontal(classes="field"):
+                    yield Label("Password", classes="field-label")
+                    yield Input(password=True, placeholder="your password (hidden)", id="password")
+                yield AutoSignInCheckbox("Sign in automatically", value=True, id="auto", compact=True)
+                with Horizontal(id="buttons"):
+                    yield Button(Content("Sign In [Enter]"), id="sign-in", variant="primary", compact=True)
+                    yield Button(Content("Configure your licensing options [F2]"), id="configure", compact=True)
+                with Horizontal(id="progress"):
+                    yield LoadingIndicator(id="spinner")
+                    yield Label("", id="progress-text", markup=False)
+                yield StatusLine(self.notice, id="error")
+                yield StatusLine("", id="try-next")
+            if self.demo_hint:
+                yield Label(self.demo_hint, id="demo-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#form").border_title = "ArcGIS Sign In"
+        self.query_one("#progress").display = False
+
+    # --- typed access to the fields ------------------------------------------------------------------------------
+    @property
+    def username(self) -> Input:
+        return self.query_one("#username", Input)
+
+    @property
+    def password(self) -> Input:
+        return self.query_one("#password", Input)
+
+    @property
+    def error_line(self) -> StatusLine:
+        return self.query_one("#error", StatusLine)
+
+    # --- actions -------------------------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_sign_in()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "sign-in":
+            self.action_sign_in()
+        elif event.button.id == "configure":
+            self.run_action("app.configure_portal")
+
+    def action_sign_in(self) -> None:
+        username, password = self.username.value.strip(), self.password.value
+        empty = self.username if not username else self.password if not password else None
+        if empty is not None:
+            self._show_problem(f"Type your {empty.id} to sign in.", "")
+            empty.focus()
+            return
+        self._attempt = self._sign_in(username, password, self.query_one("#auto", Checkbox).value)
+
+    def action_cancel_sign_in(self) -> None:
+        if self.signing_in:
+            self._attempt.cancel()  # type: ignore[union-attr]
+            self._set_busy(False)
+            self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_sign_in":
+            return self.signing_in  # hidden from the Footer unless a sign-in is pending
+        return True
+
+    @property
+    def signing_in(self) -> bool:
+        return self._attempt is not None and not self._attempt.is_finished
+
+    # --- the worker ----------------------------------------------------------------------------------------------
+    @work(exclusive=True, group="portal")
+    async def _sign_in(self, username: str, password: str, auto: bool) -> None:
+        self._set_busy(True, f"Signing in to {self.service.licensing_portal().url} as {username}…")
+        try:
+            await self.service.sign_in(username, password, auto=auto)
+        except AllSourceError as error:
+            self._after_failure(error)
+        else:
+            self.post_message(self.SignedIn())
+        finally:
+            self._set_busy(False)
+
+    def _after_failure(self, error: AllSourceError) -> None:
+        self._show_problem(error.user_message, try_next(error))
+        self.password.value = ""
+        self.password.focus()
+
+    def _show_problem(self, text: str, advice: str, *, kind: str = "error") -> None:
+        self.error_line.show(text, kind)  # type: ignore[arg-type]
+        self.query_one("#try-next", StatusLine).show(advice)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.query_one("#progress").display = busy
+        self.query_one("#progress-text", Label).update(text)
+        self.query_one("#sign-in", Button).disabled = busy
+        if busy:
+            self._show_problem("", "")
+        self.refresh_bindings()

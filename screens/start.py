@@ -1,0 +1,76 @@
+"""StartScreen: the start page — who is signed in to which portal, and a summary of the license."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from tui import bindings as keys
+from tui.status import Status
+from tui.widgets.keys import bind
+from tui.widgets.status_line import StatusLine
+from tui.widgets.text import KEY, identity_line, license_summary
+
+if TYPE_CHECKING:
+    from tui.app import LicenseApp
+    from tui.licensing import LicensingService
+
+
+class StartScreen(Screen[None]):
+    CSS_PATH = "start.tcss"
+    BINDINGS = [
+        bind(keys.START_SETTINGS, "app.settings"),
+        bind(keys.START_LICENSING, "app.licensing"),
+        bind(keys.START_SIGN_IN, "sign_in"),
+    ]
+    app: LicenseApp  # type: ignore[assignment]
+
+    def __init__(self, service: LicensingService, *, notice: str = "") -> None:
+        super().__init__()
+        self.service = service
+        self.notice = notice
+        self._signed_in = True
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="identity", markup=False)
+        with VerticalScroll(id="body"):
+            with Vertical(id="summary"):
+                for index in range(4):
+                    yield Static("", id=f"summary-{index}", classes="summary-line", markup=False)
+            yield Label("", id="licensing-portal", markup=False)
+            yield Static("Press s for Settings, l for your license details, F1 for help, and ctrl+p for every "
+                         "command (including Sign out).", id="hint", markup=False)
+        yield StatusLine(self.notice, id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#summary").border_title = "ArcGIS AllSource"
+        self.show_status(self.service.status())
+        self.app.status_signal.subscribe(self, self.show_status)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.show_status(self.service.status())
+
+    def show_status(self, status: Status) -> None:
+        self.query_one("#identity", Label).update(identity_line(status))
+        lines = license_summary(status) + [""] * 4
+        for index in range(4):
+            self.query_one(f"#summary-{index}", Static).update(lines[index])
+        portal = status.licensing_portal
+        self.query_one("#licensing-portal", Label).update(f"{KEY} Licensing portal: {portal.url} ({portal.kind_label})")
+        self._signed_in = status.signed_in
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sign_in":
+            return not self._signed_in  # shown only while working offline without a session
+        return True
+
+    def action_sign_in(self) -> None:
+        self.app.show_sign_in("Sign in to your licensing portal (to check in your offline license, use the "
+                              "account that authorized it).")

@@ -1,0 +1,55 @@
+"""Binding ids and their default keys: the one place where the TUI's keys are chosen and audited (STYLE §8).
+
+Each id is "<screen>.<action>"; `[keys]` in config.toml remaps any of them through `App.set_keymap`. Keys follow the
+rules for terminals over SSH: no ctrl+h/i/m/[, no ctrl+enter/shift+enter, no alt/meta, no ctrl+a/b/z, no ctrl+shift.
+Letters are only bound on screens where no text input can have focus; the sign-in form uses Enter, Esc and F-keys.
+This module does not import Textual, so `allsource-tui --help` and the CLI stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    keys: str
+    description: str
+    show: bool = True
+
+
+APP_QUIT = Key("app.quit", "ctrl+q", "Quit")
+APP_HELP = Key("app.help", "f1", "Help")
+
+SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
+SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
+SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
+
+START_SETTINGS = Key("start.settings", "s", "Settings")
+START_LICENSING = Key("start.licensing", "l", "Licensing")
+START_SIGN_IN = Key("start.sign_in", "i", "Sign in")
+
+SETTINGS_BACK = Key("settings.back", "escape", "Back")
+SETTINGS_REFRESH = Key("settings.refresh", "r,f5", "Refresh")
+SETTINGS_SIGN_OUT = Key("settings.sign_out", "o", "Sign out")
+SETTINGS_CONFIGURE = Key("settings.configure", "f2", "Licensing options", show=False)
+SETTINGS_TABS = (
+    Key("settings.tab_licensing", "1", "Licensing tab", show=False),
+    Key("settings.tab_portals", "2", "Portals tab", show=False),
+    Key("settings.tab_about", "3", "About tab", show=False),
+)
+
+HELP_CLOSE = Key("help.close", "escape,f1,q", "Close")
+
+ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGURE, SIGN_IN_CANCEL, START_SETTINGS,
+                             START_LICENSING, START_SIGN_IN, SETTINGS_BACK, SETTINGS_REFRESH, SETTINGS_SIGN_OUT,
+                             SETTINGS_CONFIGURE, *SETTINGS_TABS, HELP_CLOSE)
+
+# Keys a legacy terminal or a multiplexer can't deliver as themselves (STYLE §8); a test checks the defaults.
+FORBIDDEN_KEYS = frozenset({"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+left_square_bracket", "ctrl+enter", "shift+enter",
+                            "ctrl+a", "ctrl+b", "ctrl+z", "ctrl+slash"})
+
+
+def binding_ids() -> set[str]:
+    return {key.id for key in ALL_KEYS}
