@@ -1,6 +1,6 @@
 """LicensingService: every workflow of the product, UI-free and async. The CLI and the TUI call only this.
 
-The workflows live in small modules layered by inheritance (session → offline → portal); this module adds the
+The workflows live in small modules layered by inheritance (session → renewal → offline → portal → SSO); this module adds the
 read-only status and the factory that wires settings, state and machine identity together.
 """
 
@@ -15,13 +15,13 @@ from tui import paths
 from tui.clock import Clock
 from tui.config import load_settings
 from tui.machine import MachineIdentity, current_machine
-from tui.portal_flows import PortalFlows
 from tui.settings import Settings
+from tui.sso_flows import SsoFlows
 from tui.state import StateStore
 from tui.status import Status, build_status
 
 
-class LicensingService(PortalFlows):
+class LicensingService(SsoFlows):
     def status(self) -> Status:
         """Session, portal, license and offline state from state.toml alone (no network)."""
         state = self.read_state()

@@ -14,7 +14,7 @@ from tui.errors import LicenseRuleError, NoLicenseError, NotSignedIn, PortalRefu
 from tui.license_model import NO_LICENSE_ADVICE, build_license
 from tui.models import LicenseInfo, OfflineIntent, OfflineLicense
 from tui.refusals import explain_refusal
-from tui.session_flows import SessionFlows
+from tui.renewal_flows import RenewalFlows
 
 MAX_ALIAS_LENGTH = 64
 
@@ -31,7 +31,7 @@ def validate_alias(name: str) -> str:
     return alias
 
 
-class OfflineFlows(SessionFlows):
+class OfflineFlows(RenewalFlows):
     def set_alias(self, name: str) -> str:
         alias = validate_alias(name)
         with self.edit_state() as state:
