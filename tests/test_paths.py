@@ -35,7 +35,7 @@ def test_config_falls_back_to_platformdirs(clean_env: Path) -> None:
     assert config_path(None) == clean_env / ".config" / "allsource-tui" / "config.toml"
 
 
-@pytest.mark.parametrize("bad_xdg", ["", "relative/dir"])
+@pytest.mark.parametrize("bad_xdg", ["", "relative/dir"], ids=["empty", "relative"])
 def test_empty_or_relative_xdg_is_ignored(monkeypatch: pytest.MonkeyPatch, clean_env: Path, bad_xdg: str) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", bad_xdg)
     monkeypatch.setenv("XDG_STATE_HOME", bad_xdg)
