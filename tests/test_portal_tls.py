@@ -72,6 +72,52 @@ class TinyHttpsServer:
         writer.close()
 
 
+class ConnectProxy:
+    """A CONNECT-only HTTP proxy on 127.0.0.1 that counts the tunnels it opens (TP-PROXY)."""
+
+    def __init__(self) -> None:
+        self.tunnels = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> ConnectProxy:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        assert self._server is not None
+        self._server.close()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            method, target = head.split(b" ")[:2]
+            assert method == b"CONNECT"
+            host, port = target.decode().rsplit(":", 1)
+            up_reader, up_writer = await asyncio.open_connection(host, int(port))
+            self.tunnels += 1
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await writer.drain()
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except (asyncio.IncompleteReadError, ConnectionError, AssertionError):
+            writer.close()
+
+
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    try:
+        while chunk := await source.read(65536):
+            sink.write(chunk)
+            await sink.drain()
+    except ConnectionError:
+        pass
+    finally:
+        sink.close()
+
+
 @pytest.fixture(scope="module")
 def ca() -> trustme.CA:
     return trustme.CA()
@@ -200,3 +246,23 @@ async def test_silent_server_fails_within_the_read_timeout(ca: trustme.CA, ca_pe
     p95 = sorted(durations)[int(len(durations) * 0.95) - 1]
     print(f"TP-NET slow: POST fails in p95 {p95:.2f} s with read timeout 0.2 s ({server.requests} requests)")
     assert p95 <= 0.2 + 1.0 and server.requests == 10 and "did not answer in time" in caught.value.message
+
+
+async def test_tp_proxy_env_no_proxy_and_explicit_setting(ca: trustme.CA, ca_pem: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    network = replace(NETWORK, ca_bundle=ca_pem)
+    async with TinyHttpsServer(server_context(ca)) as server, ConnectProxy() as proxy:
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        await fetch_info(server.url, network)
+        via_env = proxy.tunnels
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        await fetch_info(server.url, network)
+        with_no_proxy = proxy.tunnels - via_env
+        monkeypatch.delenv("HTTPS_PROXY")
+        monkeypatch.delenv("NO_PROXY")
+        await fetch_info(server.url, replace(network, proxy=proxy.url))
+        via_setting = proxy.tunnels - via_env - with_no_proxy
+    print(f"TP-PROXY: HTTPS_PROXY {via_env}/1 via proxy, NO_PROXY match {with_no_proxy} via proxy, "
+          f"proxy setting {via_setting}/1 via proxy")
+    assert (via_env, with_no_proxy, via_setting) == (1, 0, 1)
