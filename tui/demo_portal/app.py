@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from tui.demo_portal import admin, oauth, offline_ops, rules, sharing_auth, sharing_resources
 from tui.demo_portal.accounts import ENTERPRISE, ONLINE, Org
-from tui.demo_portal.context import Call, ClockLike, DemoState, Endpoint, _SystemClock, read_params
+from tui.demo_portal.context import Call, ClockLike, DemoState, Endpoint, SystemClock, read_params
 from tui.demo_portal.envelopes import ApiError, html_format_page, html_response, invalid_url, json_response
 from tui.demo_portal.envelopes import method_not_supported
 from tui.demo_portal.middleware import DemoMiddleware, faults_control
@@ -49,7 +49,7 @@ def create_app(data_dir: Path, *, allow_offline_enterprise: bool = False, clock:
         with store.transaction() as state:
             _, max_duration = rules.disconnect_settings(state, ENTERPRISE)
             rules.set_disconnect_settings(state, ENTERPRISE, True, max_duration)
-    demo = DemoState(store=store, clock=clock or _SystemClock())
+    demo = DemoState(store=store, clock=clock or SystemClock())
     demo.oauth = oauth.PendingSignIns()
     routes = [Route("/__demo__/faults", faults_control, methods=METHODS),
               *_org_routes(ENTERPRISE), *_org_routes(ONLINE)]

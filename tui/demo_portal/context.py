@@ -23,7 +23,7 @@ class ClockLike(Protocol):
     def now(self) -> float: ...
 
 
-class _SystemClock:
+class SystemClock:
     def now(self) -> float:
         return time.time()
 
@@ -44,7 +44,7 @@ class DemoState:
     store: DemoStore
     faults: FaultInjector = field(default_factory=FaultInjector)
     request_log: list[RequestRecord] = field(default_factory=list)
-    clock: ClockLike = field(default_factory=_SystemClock)
+    clock: ClockLike = field(default_factory=SystemClock)
     oauth: Any = None  # tui.demo_portal.oauth.PendingSignIns, set by create_app
 
     def now(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import signal
 import socket
 import threading
 import time
@@ -94,14 +95,22 @@ class DemoPortal:
         self._close_socket()
 
     def serve_forever(self) -> None:
-        """Serve in the foreground until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
-        sock = self._bind()
+        """Serve until Ctrl-C or SIGTERM, then stop cleanly.
+
+        The server runs in its own thread even here, so this also works when the caller is inside a running event
+        loop (the CLI); our own signal handlers stand in for asyncio's, which would only cancel a task we block.
+        """
+        stop = threading.Event()
+        previous = _install_stop_handlers(stop)
         try:
-            self._make_server().run(sockets=[sock])
+            self.start()
+            while not stop.is_set() and self._thread is not None and self._thread.is_alive():
+                stop.wait(0.2)
         except KeyboardInterrupt:
             pass
         finally:
-            self._close_socket()
+            _restore_handlers(previous)
+            self.stop()
 
     def _serve_in_thread(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:
@@ -160,6 +169,20 @@ class DemoPortal:
                          f"{', '.join(account.extensions) or '—'}")
         lines.append("Stop with Ctrl-C.")
         return "\n".join(lines)
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.signal(number, lambda *_: stop.set())
+    return previous
+
+
+def _restore_handlers(previous: dict) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 def _url_host(host: str) -> str:
