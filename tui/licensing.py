@@ -28,9 +28,6 @@ class LicensingService(SsoFlows):
         return build_status(state, portal=self.licensing_portal(state), machine=self.machine, now=self.clock.now(),
                             secrets_location=self.secrets_location(), notices=self.notices())
 
-    def secrets_location(self) -> str:
-        return f"state file {self.store.path} (mode 0600)"
-
 
 @dataclass(frozen=True)
 class Locations:

@@ -53,11 +53,12 @@ class Session:
     full_name: str
     auto_sign_in: bool
     method: SignInMethod
-    access_token: Secret
+    access_token: Secret | None  # None only while the keyring holding it can't be reached
     expires_at: float
     signed_in_at: float
     refresh_token: Secret | None = None
     refresh_expires_at: float | None = None
+    token_store: Literal["state", "keyring"] = "state"
 
     def is_valid(self, now: float, margin: float = 60.0) -> bool:
         if self.expires_at - margin > now:

@@ -14,6 +14,7 @@ from tui.portal import PortalClient, build_http_client
 from tui.settings import Settings
 from tui.state import StateStore
 from tui.state_model import AppState
+from tui.token_vault import TokenVault
 
 
 class ServiceCore:
@@ -25,6 +26,7 @@ class ServiceCore:
         self.clock: Clock = clock or SystemClock()
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        self.vault = TokenVault(settings.secrets)
 
     # --- lifecycle -----------------------------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -47,15 +49,20 @@ class ServiceCore:
 
     # --- state ---------------------------------------------------------------------------------------------------
     def read_state(self) -> AppState:
-        return AppState.from_dict(self.store.load())
+        data = self.store.load()
+        self.vault.fill(data)
+        return AppState.from_dict(data)
 
     @contextmanager
     def edit_state(self) -> Iterator[AppState]:
         """Read-modify-write under the store's lock; the edit is saved only if the block succeeds."""
         with self.store.transaction() as data:
+            previous = dict(data["session"]) if isinstance(data.get("session"), dict) else None
+            self.vault.fill(data)
             state = AppState.from_dict(data)
             yield state
             state.apply_to(data)
+            self.vault.stash(data, previous)
 
     def licensing_portal(self, state: AppState | None = None) -> LicensingPortal:
         state = state or self.read_state()
@@ -65,4 +72,7 @@ class ServiceCore:
         return LicensingPortal(url=portal.licensing_portal_url, kind=portal.licensing_portal_kind)
 
     def notices(self) -> list[str]:
-        return list(self.store.notices)
+        return list(dict.fromkeys([*self.store.notices, *self.vault.notices]))
+
+    def secrets_location(self) -> str:
+        return self.vault.location(self.store.load().get("session"), self.store.path)

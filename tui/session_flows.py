@@ -14,6 +14,7 @@ from tui.models import LicenseInfo, Session
 from tui.portal import PortalClient
 from tui.refusals import explain_refusal
 from tui.secret import Secret, remember_secret
+from tui.secret_store import KeyringUnavailable
 from tui.service_core import ServiceCore
 
 log = logging.getLogger("tui.licensing")
@@ -100,6 +101,9 @@ class SessionFlows(ServiceCore):
             raise NotSignedIn("You are not signed in; run `allsource-tui sign-in` (or sign in from the app) first.")
         if not session.is_valid(self.clock.now()):
             raise NotSignedIn(f"Your session on {session.portal_url} has expired; sign in again.")
+        if session.access_token is None:
+            raise KeyringUnavailable("Your session's tokens are in the system keyring, which did not answer; "
+                                     "nothing was lost — unlock the keyring and try again.")
         return session
 
     async def call_with_token(self, call: Callable[[PortalClient, Secret], Awaitable[T]]) -> T:
@@ -133,7 +137,8 @@ class SessionFlows(ServiceCore):
 
     async def _revoke(self, client: PortalClient, session: Session) -> None:
         token = session.refresh_token or session.access_token
-        await client.revoke_token(token, client_id=self.settings.portal.client_id)
+        if token is not None:
+            await client.revoke_token(token, client_id=self.settings.portal.client_id)
 
     async def _revoke_quietly(self, client: PortalClient, session: Session) -> None:
         try:

@@ -125,16 +125,18 @@ def _session(value: Any) -> Session:
     return Session(
         portal_url=_text(t["portal_url"]), username=_text(t["username"]), full_name=_text(t.get("full_name", "")),
         auto_sign_in=bool(t.get("auto_sign_in", True)), method=method,  # type: ignore[arg-type]
-        access_token=_secret(t["access_token"]), expires_at=_number(t["expires_at"]),
+        access_token=_optional(t, "access_token", _secret), expires_at=_number(t["expires_at"]),
         signed_in_at=_number(t.get("signed_in_at", 0)), refresh_token=_optional(t, "refresh_token", _secret),
-        refresh_expires_at=_optional(t, "refresh_expires_at", _number))
+        refresh_expires_at=_optional(t, "refresh_expires_at", _number),
+        token_store="keyring" if t.get("token_store") == "keyring" else "state")
 
 
 def _session_dict(s: Session | None) -> dict | None:
     if s is None:
         return None
     return {"portal_url": s.portal_url, "username": s.username, "full_name": s.full_name,
-            "auto_sign_in": s.auto_sign_in, "method": s.method, "access_token": s.access_token.reveal(),
+            "auto_sign_in": s.auto_sign_in, "method": s.method, "token_store": s.token_store,
+            "access_token": s.access_token.reveal() if s.access_token else None,
             "expires_at": s.expires_at, "signed_in_at": s.signed_in_at,
             "refresh_token": s.refresh_token.reveal() if s.refresh_token else None,
             "refresh_expires_at": s.refresh_expires_at}
