@@ -4,7 +4,11 @@ restart reuses the CA and the check-out kept in the data dir."""
 from __future__ import annotations
 
 import secrets
+import signal
 import ssl
+import subprocess
+import sys
+import time
 
 import httpx
 import pytest
@@ -76,3 +80,30 @@ def _sign_in_and_check_out(client: httpx.Client, portal: DemoPortal, machine: st
     answer = _post(client, portal, "allsourceTuiCheckOut", token, machine, machineId=machine, osUser="tester",
                    workstationAlias="desk", intentId=secrets.token_hex(16))
     return token, answer["checkOut"]
+
+
+def test_serve_forever_inside_a_running_event_loop_stops_cleanly_on_ctrl_c(tmp_path):
+    """How the CLI runs it: from async code, in the foreground; Ctrl-C (SIGINT) ends it with exit status 0."""
+    script = ("import asyncio, sys\nfrom tui.demo_portal import DemoPortal\n"
+              "async def main():\n    portal = DemoPortal(sys.argv[1], port=0)\n"
+              "    print(portal.url, flush=True)\n    portal.serve_forever()\n"
+              "asyncio.run(main())\n")
+    child = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "d")], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        url = child.stdout.readline().strip()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                answer = httpx.get(f"{url}/sharing/rest/info?f=json", verify=ssl.create_default_context(cafile=str(tmp_path / "d" / "ca.pem")),
+                                   timeout=2)
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "the demo portal did not start"
+                time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert answer.json()["authInfo"]["tokenServicesUrl"] == f"{url}/sharing/rest/generateToken"
+    assert child.returncode == 0, stderr
