@@ -92,11 +92,11 @@ def test_serve_forever_inside_a_running_event_loop_stops_cleanly_on_ctrl_c(tmp_p
                              stderr=subprocess.PIPE, text=True)
     try:
         url = child.stdout.readline().strip()
+        trust = ssl.create_default_context(cafile=str(tmp_path / "d" / "ca.pem"))
         deadline = time.monotonic() + 10
         while True:
             try:
-                answer = httpx.get(f"{url}/sharing/rest/info?f=json", verify=ssl.create_default_context(cafile=str(tmp_path / "d" / "ca.pem")),
-                                   timeout=2)
+                answer = httpx.get(f"{url}/sharing/rest/info?f=json", verify=trust, timeout=2)
                 break
             except httpx.ConnectError:
                 assert time.monotonic() < deadline, "the demo portal did not start"
