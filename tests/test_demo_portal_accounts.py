@@ -95,8 +95,8 @@ async def test_info_names_each_orgs_own_generate_token_url(app):
                            ("/portal/sharing/rest/info", "/portal"), ("/portal/info", "/portal"),
                            ("/portal/sharing/info", "/portal")]:
             answer = await client.get(path)
-            assert answer["authInfo"] == {"tokenServicesUrl": f"https://127.0.0.1:8443{base}/sharing/rest/generateToken",
-                                          "isTokenBasedSecurity": True}, path
+            token_url = f"https://127.0.0.1:8443{base}/sharing/rest/generateToken"
+            assert answer["authInfo"] == {"tokenServicesUrl": token_url, "isTokenBasedSecurity": True}, path
             assert answer["owningSystemUrl"] == f"https://127.0.0.1:8443{base}"
 
 
@@ -123,7 +123,7 @@ async def test_community_self_and_users(app):
         user_seen_by_admin = await client.get("community/users/ent_user", admin)
         unknown = await client.get("community/users/pro_adv", admin)
         licenses_of_other = await client.get("community/users/ent_admin/userLicenseType", user)
-    assert me["username"] == "ent_user" and me["userLicenseTypeId"] == "GISProfessionalStdUT" and me["role"] == "org_user"
+    assert (me["username"], me["userLicenseTypeId"], me["role"]) == ("ent_user", "GISProfessionalStdUT", "org_user")
     assert "privileges" not in other_seen_by_user and other_seen_by_user["fullName"] == "Ari Admin"
     assert user_seen_by_admin["privileges"] and user_seen_by_admin["email"]
     assert unknown["error"]["code"] == 400  # pro_adv is a member of the other org

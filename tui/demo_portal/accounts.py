@@ -76,7 +76,8 @@ ONLINE = Org(key="online", prefix="", org_id="DemoOnlineOrg0001", name="AllSourc
              max_token_minutes=20160, can_disconnect_default=True)
 ENTERPRISE = Org(key="enterprise", prefix="/portal", org_id="0123456789ABCDEF", name="AllSource Demo Enterprise",
                  url_key="", is_portal=True, portal_name="ArcGIS Enterprise",
-                 allsource_listing_id="e2a7d41c9b3f4e6a8d0c5b1f7e9a3d62", pro_listing_id="b7c1d2e3f4a5968778695a4b3c2d1e0f",
+                 allsource_listing_id="e2a7d41c9b3f4e6a8d0c5b1f7e9a3d62",
+                 pro_listing_id="b7c1d2e3f4a5968778695a4b3c2d1e0f",
                  max_token_minutes=1440, can_disconnect_default=False)
 ORGS = {ONLINE.key: ONLINE, ENTERPRISE.key: ENTERPRISE}
 

@@ -117,7 +117,8 @@ class FaultInjector:
             elif "spec" in item:
                 self.add_spec(str(item["spec"]))
             else:
-                options = {k: item[k] for k in ("latency", "status", "reset", "hang", "error_498", "times") if k in item}
+                names = ("latency", "status", "reset", "hang", "error_498", "times")
+                options = {name: item[name] for name in names if name in item}
                 self.set(str(item.get("path_glob") or item.get("path") or ""), **options)
 
 
