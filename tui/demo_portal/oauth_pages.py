@@ -1,5 +1,8 @@
-"""HTML of the OAuth sign-in flow, shaped like ArcGIS's (portal-protocol §4, §4a): the sign-in page carries
-``var oAuthInfo = {…}`` with ``oauth_state``; the out-of-band approval page's ``<title>`` is ``SUCCESS code=<code>``."""
+"""HTML of the OAuth sign-in flow, shaped like ArcGIS's (portal-protocol §4, §4a).
+
+The sign-in page carries ``var oAuthInfo = {…}`` with ``oauth_state``; the out-of-band approval page's ``<title>``
+is ``SUCCESS code=<code>``.
+"""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ MAX_FIELD = 256
 
 
 async def check_out(call: Call) -> dict:
-    """Fields machineId, osUser, workstationAlias, intentId ⇒ ``{"checkOut": {…}}`` (same intent ⇒ same answer)."""
+    """Fields machineId, osUser, workstationAlias, intentId ⇒ ``{"checkOut": {…}}``; the same intent replays."""
     account = _listing_user(call)
     machine_id, os_user, intent_id = _required(call, "machineId"), _required(call, "osUser"), _intent(call)
     alias = _bounded(call, "workstationAlias") or machine_id
@@ -45,7 +45,7 @@ async def check_in(call: Call) -> dict:
 
 
 async def check_out_status(call: Call) -> dict:
-    """Fields machineId, intentId ⇒ ``{"checkOut": {…}}`` if this intent holds the license, else ``{"checkOut": null}``."""
+    """Fields machineId, intentId ⇒ ``{"checkOut": {…}}`` if this intent holds the license, else ``null``."""
     account = _listing_user(call)
     machine_id, intent_id = _required(call, "machineId"), _intent(call)
     with call.demo.store.reading() as state:

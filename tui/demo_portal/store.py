@@ -84,7 +84,7 @@ def ensure_private_dir(path: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """temp file in the same dir → write → fsync → os.replace → fsync(dir); the old file survives any failure."""
+    """Temp file in the same dir, write, fsync, os.replace, fsync(dir): the old file survives any failure."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
