@@ -92,3 +92,23 @@ async def test_many_computers_never_break_the_computer_limit_or_the_single_holde
     with demo.store.reading() as state:
         assert state["checkouts"] == {}
         assert all(not demo_tokens.live_computers(state, user, demo.now()) for user in USERS)
+
+
+async def test_racing_check_outs_have_exactly_one_winner_each_round(tmp_path):
+    app = create_app(tmp_path / "portal", allow_offline_enterprise=True)
+    rounds, winners_per_round = 20 if STRESS else 8, []
+    for user in USERS:
+        clients = [DemoClient(app, f"{user}-{n}", enterprise=user == "ent_user") for n in range(3)]
+        tokens = [await client.token(user) for client in clients]
+        for _ in range(rounds):
+            answers = await asyncio.gather(*(c.check_out(t) for c, t in zip(clients, tokens)))
+            won = [(c, t, a) for c, t, a in zip(clients, tokens, answers) if "checkOut" in a]
+            refused = {message_code(a) for a in answers if "checkOut" not in a}
+            winners_per_round.append(len(won))
+            assert refused <= {"ASTUI_OFFLINE_HELD"}
+            for client, token, answer in won:
+                assert await client.check_in(token, answer["checkOut"]["deviceCredential"]) == {"success": True}
+        for client in clients:
+            await client.http.aclose()
+    print(f"\n{len(winners_per_round)} check-out races of 3 computers: winners per race {Counter(winners_per_round)}")
+    assert winners_per_round == [1] * len(winners_per_round)
