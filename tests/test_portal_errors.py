@@ -87,6 +87,11 @@ async def test_answers_that_are_not_arcgis_raise_unexpected_response(response: h
     assert HOST in error.message and "elsewhere" not in error.message
 
 
+async def test_http_401_without_envelope_asks_for_sign_in() -> None:
+    error = await _community_self_answering(httpx.Response(401, text="<html>Unauthorized</html>"))
+    assert type(error) is TokenRequired and error.code == 401 and error.exit_code == 3
+
+
 async def test_http_404_without_envelope_is_not_found() -> None:
     error = await _community_self_answering(httpx.Response(404, text="<html>nope</html>"))
     assert type(error) is NotFound and error.code == 404

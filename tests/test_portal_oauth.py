@@ -13,6 +13,7 @@ from tests.test_portal_support import PORTAL_URL, FakePortal, arcgis, fixture, f
 from tui.clock import FakeClock
 from tui.errors import UsageError
 from tui.portal import OOB_REDIRECT_URI, PkcePair, authorize_url, clean_authorization_code, new_state
+from tui.secret import Secret
 
 EXPIRES_MS = 1_800_003_600_000  # server says: valid until 1 h after 1_800_000_000
 
@@ -79,7 +80,6 @@ async def test_token_from_code_posts_the_pkce_fields() -> None:
 
 
 async def test_refresh_and_exchange_send_their_grant_types() -> None:
-    from tui.secret import Secret
     refresh = Secret("refresh-token-value-1")
     fake = FakePortal().on("POST", "/oauth2/token", arcgis(fixture("oauth2-token-refresh.json")),
                            arcgis(fixture("oauth2-token-exchange_refresh_token.json")))
@@ -88,8 +88,8 @@ async def test_refresh_and_exchange_send_their_grant_types() -> None:
     await client.exchange_refresh_token("app", refresh, "https://app.example/cb")
     first, second = (form(r) for r in fake.requests)
     assert first == {"grant_type": "refresh_token", "client_id": "app", "refresh_token": refresh.reveal(), "f": "json"}
-    assert second == {"grant_type": "exchange_refresh_token", "client_id": "app", "redirect_uri": "https://app.example/cb",
-                      "refresh_token": refresh.reveal(), "f": "json"}
+    assert second == {"grant_type": "exchange_refresh_token", "client_id": "app",
+                      "redirect_uri": "https://app.example/cb", "refresh_token": refresh.reveal(), "f": "json"}
 
 
 async def test_oauth_expiries_are_receipt_time_plus_expires_in_whatever_the_server_date() -> None:

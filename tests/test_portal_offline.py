@@ -81,7 +81,8 @@ async def test_portals_without_the_operations_say_not_offered(reply) -> None:
     fake = FakePortal().on("POST", "/allsourceTuiCheckOut", reply)
     with pytest.raises(OfflineNotOffered) as caught:
         await _check_out(fake)
-    assert caught.value.message == NOT_OFFERED_MESSAGE == "This portal does not offer offline authorization to allsource-tui."
+    assert caught.value.message == NOT_OFFERED_MESSAGE
+    assert NOT_OFFERED_MESSAGE == "This portal does not offer offline authorization to allsource-tui."
     assert fake.count("/allsourceTuiCheckOut") == 1
 
 

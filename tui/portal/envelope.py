@@ -78,8 +78,10 @@ def error_from_http_status(status: int, host: str, *, had_body: bool = False) ->
     """An HTTP error status whose body is not an ArcGIS envelope."""
     if status == 404:
         return NotFound(f"{host} has no such resource (HTTP 404).", code=404)
-    if status in (401, 403):
-        return Forbidden(f"{host} refused the request (HTTP {status}).", code=status)
+    if status == 401:  # a web tier (IWA, PKI, a gateway) wants credentials: sign in, never replay anonymously
+        return TokenRequired(f"{host} needs you to be signed in for this request (HTTP 401).", code=401)
+    if status == 403:
+        return Forbidden(f"{host} refused the request (HTTP 403).", code=403)
     if status == 429 or status >= 500:
         what = "an error page" if had_body else "no body"
         return UnexpectedResponse(f"{host} answered with HTTP {status} and {what}; the portal may be busy or down, "
@@ -130,7 +132,7 @@ def classify(code: int | None, message_code: str | None, details: tuple[str, ...
         return InvalidCredentials(INVALID_CREDENTIALS_MESSAGE, **keep)
     if code == 498:
         return TokenExpired(f"{host} did not accept the sign-in token (invalid, expired or revoked).", **keep)
-    if code == 499:
+    if code in (401, 499):
         return TokenRequired(f"{host} needs you to be signed in for this request.", **keep)
     if code == 403:
         return Forbidden(f"{host} says you do not have permission to do this{said}", **keep)

@@ -107,7 +107,8 @@ class OfflineOperations(PortalBase):
             return CheckOut.parse(data)
         except Malformed as missing:
             raise UnexpectedResponse(f"{self.host}'s offline check-out answer lacks '{missing.args[0]}'; ask your "
-                                     "administrator whether the portal's allsource-tui support is up to date.") from None
+                                     "administrator whether the portal's allsource-tui support is up to date."
+                                     ) from None
 
 
 __all__ = ["CHECK_IN", "CHECK_OUT", "CHECK_OUT_STATUS", "CheckOut", "OfflineOperations"]
