@@ -10,8 +10,12 @@ import multiprocessing
 import multiprocessing.spawn
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -53,6 +57,28 @@ def start(target: Any, *args: Any) -> tuple[multiprocessing.Process, Connection]
         multiprocessing.spawn.get_preparation_data = _ORIGINAL_PREPARATION
     sender.close()
     return process, receiver
+
+
+@contextmanager
+def fast_dir(fallback: Path) -> Iterator[Path]:
+    """A scratch folder on tmpfs (/dev/shm) when there is one, else ``fallback``.
+
+    Kills, locks and atomic replace behave the same there; only fsync is free, so the heavy tests' run time does not
+    depend on how busy the disk is. ALLSOURCE_TUI_TEST_ON_DISK=1 runs them on ``fallback`` (the real disk) instead.
+    """
+    shm = Path("/dev/shm")
+    if os.environ.get("ALLSOURCE_TUI_TEST_ON_DISK") == "1" or not shm.is_dir() or not os.access(shm, os.W_OK):
+        yield fallback
+        return
+    directory = Path(tempfile.mkdtemp(prefix="allsource-tui-test-", dir=shm))
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def where(directory: Path) -> str:
+    return "tmpfs" if str(directory).startswith("/dev/shm/") else "disk"
 
 
 def drain(conn: Connection) -> list[Any]:

@@ -9,11 +9,13 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
+    sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
 import tui.state as state_module  # noqa: E402
@@ -21,6 +23,12 @@ from tui.errors import StateConflictError, StateLockTimeout  # noqa: E402
 from tui.state import StateStore  # noqa: E402
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
+
+
+@pytest.fixture
+def work_dir(tmp_path: Path) -> Iterator[Path]:
+    with state_workers.fast_dir(tmp_path) as directory:
+        yield directory
 
 
 def overlapping_sections(log: Path) -> int:
@@ -37,7 +45,8 @@ def overlapping_sections(log: Path) -> int:
     return overlaps
 
 
-def test_tp_conc_eight_writers_lose_no_update(tmp_path: Path) -> None:
+def test_tp_conc_eight_writers_lose_no_update(work_dir: Path) -> None:
+    tmp_path = work_dir
     writers, count = 8, (250 if STRESS else 50)
     log, go = tmp_path / "brackets.log", tmp_path / "go"
     children = [state_workers.start(state_workers.increment_many, str(tmp_path / "state"), count, str(log), str(go))
@@ -49,17 +58,18 @@ def test_tp_conc_eight_writers_lose_no_update(tmp_path: Path) -> None:
         process.join(10)
     final = StateStore(tmp_path / "state").load()["counter"]
     overlaps = overlapping_sections(log)
-    print(f"TP-CONC: {writers} processes x {count} locked increments in {time.monotonic() - started:.1f} s: "
+    print(f"TP-CONC: {writers} processes x {count} locked increments in {time.monotonic() - started:.1f} s "
+          f"on {state_workers.where(work_dir)}: "
           f"final = {final} ({writers * count - final} lost updates), {overlaps} overlapping critical sections")
     assert final == writers * count and overlaps == 0
     assert len(log.read_text().split()) == 2 * writers * count
 
 
-def test_tp_read_readers_never_see_a_broken_file(tmp_path: Path) -> None:
-    state_dir, go, stop = tmp_path / "state", tmp_path / "go", tmp_path / "stop"
+def test_tp_read_readers_never_see_a_broken_file(work_dir: Path) -> None:
+    state_dir, go, stop = work_dir / "state", work_dir / "go", work_dir / "stop"
     with StateStore(state_dir).transaction() as data:
         state_workers.bump(data)
-    writes = 250 if STRESS else 60
+    writes = 250 if STRESS else 50
     writers = [state_workers.start(state_workers.increment_many, str(state_dir), writes, "", str(go))
                for _ in range(4)]
     readers = [state_workers.start(state_workers.read_many, str(state_dir), 200, str(go), str(stop))
@@ -75,7 +85,8 @@ def test_tp_read_readers_never_see_a_broken_file(tmp_path: Path) -> None:
         reports.append(conn.recv())
         process.join(10)
     total = {key: sum(r[key] for r in reports) for key in ("reads", "errors", "notices", "backwards", "retries")}
-    print(f"TP-READ: 4 writers x {writes} writes, 4 readers: {total['reads']} reads: {total['errors']} parse errors "
+    print(f"TP-READ: 4 writers x {writes} writes, 4 readers, on {state_workers.where(work_dir)}: {total['reads']} "
+          f"reads: {total['errors']} parse errors "
           f"or exceptions, {total['notices']} notices, {total['backwards']} values going backwards, "
           f"{total['retries']} retries needed")
     assert total["errors"] == total["notices"] == total["backwards"] == 0

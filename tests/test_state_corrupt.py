@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import sys
 import tomllib
 from pathlib import Path
 
@@ -13,6 +14,10 @@ import pytest
 import tui.state_file as state_file
 from tui.errors import StateFileError, StateReadOnlyError
 from tui.state import StateStore
+
+if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
+    sys.path.insert(0, str(Path(__file__).parent))
+import state_workers  # noqa: E402
 
 GOLDEN = """\
 schema_version = 1
@@ -112,9 +117,10 @@ class Tally:
 def test_tp_corrupt_golden_file_truncated_at_every_byte(tmp_path: Path) -> None:
     assert expected_parse(GOLDEN) is not None
     tally = Tally()
-    for offset in range(len(GOLDEN)):
-        tally.check_one(tmp_path / f"nobak{offset}", GOLDEN[:offset], None)
-        tally.check_one(tmp_path / f"bak{offset}", GOLDEN[:offset], BACKUP)
+    with state_workers.fast_dir(tmp_path) as work_dir:
+        for offset in range(len(GOLDEN)):
+            tally.check_one(work_dir / f"nobak{offset}", GOLDEN[:offset], None)
+            tally.check_one(work_dir / f"bak{offset}", GOLDEN[:offset], BACKUP)
     broken = tally.quarantined
     print(f"TP-CORRUPT: golden file truncated at {len(GOLDEN)} offsets, with and without .bak ({tally.cases} cases): "
           f"{tally.uncaught} uncaught exceptions, {tally.bad} wrong outcomes; {broken} unreadable prefixes all "

@@ -6,11 +6,14 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
+    sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
 from tui.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, temp_name_pattern  # noqa: E402
@@ -21,8 +24,16 @@ KILLS = 1000 if STRESS else 200
 LANES = 4
 
 
+@pytest.fixture
+def work_dir(tmp_path: Path) -> Iterator[Path]:
+    with state_workers.fast_dir(tmp_path) as directory:
+        yield directory
+
+
 def temps_in(directory: Path) -> list[Path]:
     pattern = temp_name_pattern("state.toml")
+    if not directory.exists():  # killed before its first transaction created the folder
+        return []
     return [p for p in directory.iterdir() if pattern.match(p.name)]
 
 
@@ -33,16 +44,20 @@ def age_temps(directory: Path) -> None:
 
 
 class Lane:
-    """One state folder with one writer child at a time, killed at a random moment."""
+    """One state folder with one writer child at a time, killed at a random moment after it said "ready"."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.floor = 0  # the highest value the writer ever acknowledged, or found on disk
-        self.process, self.conn, self.deadline = None, None, 0.0
+        self.process, self.conn = None, None
+        self.deadline: float | None = None  # None while the child is starting
 
-    def launch(self, rng: random.Random) -> None:
+    def launch(self) -> None:
         self.process, self.conn = state_workers.start(state_workers.kill_loop, str(self.directory))
-        assert self.conn.poll(10) and self.conn.recv() == "ready"
+        self.deadline = None
+
+    def on_ready(self, rng: random.Random) -> None:
+        assert self.conn.recv() == "ready"
         self.deadline = time.monotonic() + rng.uniform(0.0, 0.2)
 
     def kill_and_check(self, stats: dict[str, int]) -> None:
@@ -63,23 +78,38 @@ class Lane:
         self.floor = value
 
 
-def test_tp_kill_sigkill_mid_write_never_breaks_the_file(tmp_path: Path) -> None:
-    rng = random.Random(20240601)
-    lanes = [Lane(tmp_path / f"lane{i}") for i in range(LANES)]
-    stats = dict.fromkeys(["unparsable", "below_acked", "beyond_one_in_flight", "temps_after_start", "fresh_temps"], 0)
+def run_kills(lanes: list[Lane], kills: int, rng: random.Random, stats: dict[str, int]) -> None:
+    """Event loop: children start in parallel; each is killed at its own deadline and replaced at once."""
     for lane in lanes:
-        lane.launch(rng)
-    started = time.monotonic()
-    for _ in range(KILLS):
-        lane = min(lanes, key=lambda item: item.deadline)
-        time.sleep(max(0.0, lane.deadline - time.monotonic()))
-        lane.kill_and_check(stats)
-        lane.launch(rng)
+        lane.launch()
+    done = 0
+    while done < kills:
+        starting = {lane.conn: lane for lane in lanes if lane.deadline is None}
+        deadlines = [lane.deadline for lane in lanes if lane.deadline is not None]
+        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else 10.0
+        if starting:
+            for conn in wait(list(starting), timeout):
+                starting[conn].on_ready(rng)
+        else:
+            time.sleep(timeout)
+        for lane in lanes:
+            if lane.deadline is not None and lane.deadline <= time.monotonic() and done < kills:
+                lane.kill_and_check(stats)
+                done += 1
+                lane.launch()
     for lane in lanes:
         lane.process.kill()
         lane.process.join()
+
+
+def test_tp_kill_sigkill_mid_write_never_breaks_the_file(work_dir: Path) -> None:
+    lanes = [Lane(work_dir / f"lane{i}") for i in range(LANES)]
+    stats = dict.fromkeys(["unparsable", "below_acked", "beyond_one_in_flight", "temps_after_start", "fresh_temps"], 0)
+    started = time.monotonic()
+    run_kills(lanes, KILLS, random.Random(20240601), stats)
     writes = sum(lane.floor for lane in lanes)
-    print(f"TP-KILL: {KILLS} kills ({writes} committed writes, {time.monotonic() - started:.1f} s): "
+    print(f"TP-KILL: {KILLS} kills ({writes} committed writes, {time.monotonic() - started:.1f} s on "
+          f"{state_workers.where(work_dir)}): "
           f"{stats['unparsable']} unparsable, {stats['below_acked']} below last-acked, "
           f"{stats['beyond_one_in_flight']} beyond last-acked+1, tmp files left after next start: "
           f"{stats['temps_after_start']} ({stats['fresh_temps']} fresh temps seen right after kills)")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
+    sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
 from tui.errors import StateWriteError  # noqa: E402

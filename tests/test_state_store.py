@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import time
@@ -139,3 +140,20 @@ def test_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StateWriteError, match="Could not create the folder"):
         with StateStore(tmp_path / "not-a-dir").transaction():
             pass
+
+
+def test_backup_without_hard_links_is_a_private_copy(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """File systems without hard links (some FUSE/SMB mounts): .bak and .v0 fall back to durable 0600 copies."""
+    state_dir.mkdir(parents=True)
+    (state_dir / "state.toml").write_bytes(b'alias = "v0"\n')
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    store = StateStore(state_dir)
+    with store.transaction() as data:
+        data["alias"] = "v1"
+    for copy in (store.backup_path, state_dir / "state.toml.v0"):
+        assert copy.read_bytes() == b'alias = "v0"\n' and copy.stat().st_mode & 0o777 == 0o600
+    assert store.load()["alias"] == "v1" and not list(state_dir.glob(".*.tmp"))

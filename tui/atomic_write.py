@@ -1,8 +1,8 @@
 """Durable, atomic file replacement for the state files (RELIABILITY W-1..W-5, F-1).
 
-The sequence is: temp file ``.<name>.<rand>.tmp`` in the same directory, created 0600 with O_EXCL|O_NOFOLLOW → write all
-→ fsync → close → keep the old file as ``<name>.bak`` (hard link, W-4) → ``os.replace`` → fsync(directory). Any failure
-removes the temp and leaves the old file byte-identical (W-2). Nothing here ever opens a live file for writing (W-3).
+The sequence: a temp file ``.<name>.<rand>.tmp`` in the same folder, created 0600 with O_EXCL|O_NOFOLLOW; write all;
+fsync; close; keep the old file as ``<name>.bak`` (hard link, W-4); ``os.replace``; fsync(folder). Any failure removes
+the temp and leaves the old file byte-identical (W-2). Nothing here ever opens a live file for writing (W-3).
 
 Test-only crash hooks: when the environment variable ``ALLSOURCE_TUI_CRASH_AT`` names one of ``CRASH_POINTS``, the
 process ends with ``os._exit(CRASH_EXIT_CODE)`` at that point. Without the variable the hooks are one dict lookup.
@@ -79,7 +79,7 @@ def ensure_private_dir(directory: Path) -> bool:
 def write_atomically(target: Path, payload: bytes, *, backup: Path | None = None) -> None:
     """Replace ``target`` with ``payload`` (W-1); keep the previous file as ``backup`` when given (W-4).
 
-    Raises StateWriteError naming the path and the problem; on any failure the old file is untouched and no temp is left.
+    Raises StateWriteError naming the path and the problem; on failure the old file is untouched and no temp is left.
     """
     directory = target.parent
     temp = directory / f".{target.name}.{secrets.token_hex(8)}.tmp"
@@ -115,11 +115,7 @@ def keep_copy(source: Path, destination: Path, *, overwrite: bool) -> bool:
             if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
                 raise
             _write_temp(link, Path(source).read_bytes(), hooks=False)
-        if overwrite:
-            os.replace(link, destination)
-        else:
-            os.link(link, destination, follow_symlinks=False)
-            _unlink_quietly(link)
+        os.replace(link, destination)  # callers hold the state lock, so the existence check above cannot go stale
     except BaseException:
         _unlink_quietly(link)
         raise

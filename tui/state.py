@@ -148,7 +148,8 @@ class StateStore:
                 data = migration(copy.deepcopy(data))
             except Exception as exc:
                 raise StateFileError(f"The state file {path} (schema {step}) could not be upgraded to schema "
-                                     f"{step + 1} ({type(exc).__name__}); it was left untouched.", path=str(path)) from exc
+                                     f"{step + 1} ({type(exc).__name__}); it was left untouched.",
+                                     path=str(path)) from exc
             if not isinstance(data, dict):
                 raise StateFileError(f"The upgrade of {path} from schema {step} returned no table; the file was left "
                                      "untouched.", path=str(path))
