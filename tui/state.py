@@ -46,6 +46,14 @@ class _Snapshot:
 
 
 class StateStore:
+    """The state file of one folder. Attributes besides the constructor's:
+
+    ``path`` (``<state_dir>/<filename>``), ``backup_path``, ``lock_path`` (``<state_dir>/.lock``; other filenames get
+    ``.<filename>.lock``), ``read_only`` (sticky: True once a newer-schema file was seen), ``notices`` (one sentence per
+    thing the user must be told, each once), ``last_error`` (the StateFileError of the last quarantine, with ``path``,
+    ``line`` and ``quarantined_to``). Thread-safe: every transaction takes an in-process and an inter-process lock.
+    """
+
     def __init__(self, state_dir: Path, *, filename: str = "state.toml", schema_version: int = CURRENT_SCHEMA_VERSION,
                  migrations: Mapping[int, Migration] | None = None, lock_timeout: float = 5.0) -> None:
         self.state_dir = Path(state_dir).absolute()  # notices must name the file unambiguously
@@ -54,6 +62,7 @@ class StateStore:
         self.migrations: dict[int, Migration] = dict(migrations or {})
         self.lock_timeout = lock_timeout
         self.read_only = False
+        self._newest_schema_seen = 0
         self.notices: list[str] = []
         self.last_error: StateFileError | None = None
         lock_name = LOCK_FILENAME if filename == "state.toml" else f".{filename}.lock"
@@ -68,7 +77,11 @@ class StateStore:
 
     # --- reading ------------------------------------------------------------------------------------------------
     def load(self) -> dict:
-        """The current state ({} when there is none); migrated in memory; never raises for a corrupt file."""
+        """The current state ({} when there is none), migrated in memory. An unreadable file is quarantined (notice).
+
+        Raises StateFileError only when nothing safe can be done: the file or folder belongs to another user, the
+        unreadable file cannot be moved aside, or a migration fails; StateLockTimeout only while quarantining.
+        """
         if not self._check_existing_dir():
             return {}
         target = self._target_for_read()
@@ -87,7 +100,12 @@ class StateStore:
 
     @contextmanager
     def transaction(self) -> Iterator[dict]:
-        """Read-modify-write under the lock; saved on normal exit if changed, nothing saved on an exception."""
+        """Read-modify-write under the lock; saved on normal exit if changed, nothing saved on an exception.
+
+        A migrated file counts as changed. Raises StateReadOnlyError (newer schema), StateLockTimeout, StateFileError
+        (see ``load``; also a dangling symlink), StateWriteError (disk full, a value TOML cannot hold...) and its
+        subclass StateConflictError (the file moved under the lock: the lock does not work on this file system).
+        """
         if getattr(self._thread, "locked", False):
             raise RuntimeError("StateStore.transaction() cannot be nested")
         self._prepare_dir()
@@ -95,7 +113,7 @@ class StateStore:
             snapshot = self._read_locked(for_write=True)
             if self.read_only:
                 raise StateReadOnlyError(f"Nothing was saved: {self.path} was written by a newer allsource-tui "
-                                         f"(schema {snapshot.disk_version}). Upgrade allsource-tui to change it.")
+                                         f"(schema {self._newest_schema_seen}). Upgrade allsource-tui to change it.")
             data = copy.deepcopy(snapshot.data)
             yield data
             if snapshot.migrated or not self._same_content(data, snapshot.data):
@@ -133,6 +151,7 @@ class StateStore:
         snapshot = _Snapshot(result.data, result.path, True, result.revision, version)
         if version > self.schema_version:
             self.read_only = True
+            self._newest_schema_seen = max(self._newest_schema_seen, version)
             self._notice(f"The state file {result.path} was written by a newer allsource-tui (schema {version}; this "
                          f"version knows {self.schema_version}); it is used read-only and nothing will be saved.")
         elif version < self.schema_version:
