@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tui.demo_portal import DEMO_PASSWORD, DemoPortal
+from tui.demo_portal import tokens as demo_tokens
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +37,7 @@ def test_https_with_the_demo_ca_and_a_restart_that_keeps_ca_and_check_out(tmp_pa
             with pytest.raises(httpx.TransportError):
                 client.get(f"{portal.url}/sharing/rest/portals/self", params={"f": "json"})
             assert client.get(f"{portal.url}/sharing/rest/portals/self", params={"f": "json"}).json()["portalName"]
+            _timed_out_sign_in_still_takes_a_computer(client, portal)
         assert info["authInfo"]["tokenServicesUrl"] == f"{portal.enterprise_url}/sharing/rest/generateToken"
     finally:
         portal.stop()
@@ -58,12 +60,29 @@ def test_https_with_the_demo_ca_and_a_restart_that_keeps_ca_and_check_out(tmp_pa
         restarted.stop()
 
 
+def _timed_out_sign_in_still_takes_a_computer(client: httpx.Client, portal: DemoPortal) -> None:
+    """A client that gives up during a slow generateToken does not stop the portal from minting the token."""
+    portal.faults.set("generateToken", latency=0.4, times=1)
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(f"{portal.url}/sharing/rest/generateToken", data=_credentials("ghost", "creator_std"), timeout=0.1,
+                    headers={"Referer": "allsource-tui:ghost"})
+    deadline = time.monotonic() + 5
+    while "allsource-tui:ghost" not in _computers(portal, "creator_std"):
+        assert time.monotonic() < deadline, "the slow sign-in was never processed"
+        time.sleep(0.05)
+
+
+def _computers(portal: DemoPortal, username: str) -> set[str]:
+    with portal.demo.store.reading() as state:
+        return demo_tokens.live_computers(state, username, time.time())
+
+
 def _client(portal: DemoPortal) -> httpx.Client:
     return httpx.Client(verify=ssl.create_default_context(cafile=str(portal.ca_path)), timeout=10)
 
 
-def _credentials(machine: str) -> dict:
-    return {"username": "pro_adv", "password": DEMO_PASSWORD, "client": "referer",
+def _credentials(machine: str, username: str = "pro_adv") -> dict:
+    return {"username": username, "password": DEMO_PASSWORD, "client": "referer",
             "referer": f"allsource-tui:{machine}", "f": "json"}
 
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -106,6 +106,8 @@ async def dispatch(request: Request, org: Org, path: str) -> Response:
         result = await endpoint.handler(call)
     except ApiError as error:
         return json_response(error.body(), online=online, status_code=error.http_status)
+    except ClientDisconnect:  # the client left while sending its request: nobody to answer
+        return Response(status_code=400)
     return result if isinstance(result, Response) else json_response(result, online=online)
 
 

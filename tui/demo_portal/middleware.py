@@ -35,13 +35,20 @@ class DemoMiddleware:
             return
         self.demo.log_request(_record(scope))
         rule = self.demo.faults.take(scope["path"])
-        if rule is not None and await self._apply(rule, scope, receive, send):
-            return
+        if rule is not None:
+            receive, answered = await self._apply(rule, scope, receive, send)
+            if answered:
+                return
         await self.app(scope, receive, send)
 
-    async def _apply(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Run the fault; True when it answered (or dropped) the request so routing must not run."""
+    async def _apply(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> tuple[Receive, bool]:
+        """Run the fault; True when it answered (or dropped) the request so routing must not run.
+
+        Before a delay the request body is read in full, so a request whose client gave up during the delay is still
+        processed afterwards — as a real server would, not knowing the client left.
+        """
         if rule.latency:
+            receive = await _buffered(receive)
             await asyncio.sleep(rule.latency)
         if rule.reset:
             await _reset_connection(send)
@@ -52,7 +59,22 @@ class DemoMiddleware:
         elif rule.status is not None:
             text = f"{rule.status} (fault injected by the allsource-tui demo portal)\n"
             await Response(text, status_code=rule.status, media_type="text/plain")(scope, receive, send)
-        return rule.ends_request
+        return receive, rule.ends_request
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Read the whole request body now; the returned ``receive`` replays it, then defers to the real one."""
+    messages = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay() -> dict:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
 
 
 def _record(scope: Scope) -> RequestRecord:
