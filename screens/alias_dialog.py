@@ -25,11 +25,8 @@ class AliasRule(Validator):
     """Textual adapter for ``validate_alias``: the failure text is its sentence."""
 
     def validate(self, value: str) -> ValidationResult:
-        try:
-            validate_alias(value)
-        except UsageError as error:
-            return self.failure(error.user_message)
-        return self.success()
+        problem = alias_problem(value)
+        return self.success() if problem is None else self.failure(problem)
 
 
 def alias_problem(value: str) -> str | None:
@@ -64,6 +61,12 @@ class AliasDialog(ModalScreen[str | None]):
         & #buttons > Button { margin-left: 2; }
     }
     """
+
+    HELP = """
+## Edit Alias
+Type a name for this computer. **Enter** saves it (only when the line under the field starts with
+"Valid"), **Esc** closes the dialog without saving, **Tab** moves to the buttons.
+"""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="alias.cancel")]
 

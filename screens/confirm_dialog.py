@@ -15,6 +15,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 
+def with_key(label: str, key: str) -> str:
+    """``label [key]``, unless the caller already wrote the key hint into the label."""
+    hint = f"[{key}]"
+    return label if label.rstrip().lower().endswith(hint) else f"{label} {hint}"
+
+
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a question; dismisses with True for yes and False for no or Esc."""
 
@@ -33,6 +39,12 @@ class ConfirmDialog(ModalScreen[bool]):
         & #buttons > Button { margin-left: 2; }
     }
     """
+
+    HELP = """
+## Confirm
+**y** answers yes, **n** or **Esc** answers no. **Left**/**Right** or **Tab** move between the buttons and
+**Enter** presses the highlighted one (it starts on "No"). **Up**/**Down** scroll a long message.
+"""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -57,8 +69,8 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(id="body", can_focus=False):
                 yield Static(self.message, id="message", markup=False)
             with Horizontal(id="buttons"):
-                yield Button(Content(f"{self.yes_label} [y]"), id="yes", compact=True)
-                yield Button(Content(f"{self.no_label} [n]"), id="no", compact=True)
+                yield Button(Content(with_key(self.yes_label, "y")), id="yes", compact=True)
+                yield Button(Content(with_key(self.no_label, "n")), id="no", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -36,6 +36,11 @@ class MessageDialog(ModalScreen[None]):
     }
     """
 
+    HELP = """
+## Message
+**Enter**, **Esc** or **o** close the message. **Up**/**Down** scroll a long message.
+"""
+
     BINDINGS = [
         Binding("enter", "close", "OK", id="message.ok"),
         Binding("o", "close", "OK", show=False, id="message.ok_letter"),

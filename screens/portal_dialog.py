@@ -96,6 +96,13 @@ class LicensingPortalDialog(ModalScreen[LicensingPortal | None]):
     }
     """
 
+    HELP = """
+## Licensing portal
+**F3** chooses ArcGIS Online and **F4** ArcGIS Enterprise (or Shift+Tab to the choice, arrows, Space).
+Type the URL; the line under it says whether it is valid. **Enter** checks the portal and saves,
+**F2** saves anyway when the portal can't be reached, **Esc** closes without saving.
+"""
+
     BINDINGS = [
         Binding("f3", "choose_kind('online')", "ArcGIS Online", id="portal_dialog.online"),
         Binding("f4", "choose_kind('enterprise')", "ArcGIS Enterprise", id="portal_dialog.enterprise"),
