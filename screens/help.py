@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from rich.markdown import Markdown as RichMarkdown
+from textual.widgets import Footer, Static
 
 from tui import bindings as keys
 from tui.widgets.keys import bind
@@ -27,7 +28,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP_TEXT.read_text(encoding="utf-8"))
+            # Rich's Markdown is one renderable: it draws at once, where Textual's Markdown builds a widget per block
+            yield Static(RichMarkdown(HELP_TEXT.read_text(encoding="utf-8")), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:

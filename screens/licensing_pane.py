@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Label, Static
 
 from tui.status import Status
+from tui.widgets.checkbox import TextCheckbox
 from tui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows, short_date
 
 
@@ -51,7 +52,7 @@ class LicensingPane(VerticalScroll):
             yield Label("", id="alias", markup=False)
             yield Button("Edit", id="alias-edit", compact=True, disabled=True)
         yield Label("Settings", classes="heading")
-        yield Checkbox("Authorize ArcGIS AllSource to work offline", id="offline-checkbox", compact=True,
+        yield TextCheckbox("Authorize ArcGIS AllSource to work offline", id="offline-checkbox", compact=True,
                        disabled=True)
         yield Label("", id="offline-details", classes="line", markup=False)
 

@@ -10,28 +10,23 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
+from textual.widgets import Button, Checkbox, Footer, Input, Label
 from textual.worker import Worker
 
 from tui import bindings as keys
 from tui.errors import AllSourceError
+from tui.widgets.checkbox import SpaceCheckbox
 from tui.widgets.keys import bind
+from tui.widgets.progress import Progress
 from tui.widgets.status_line import StatusLine
 from tui.widgets.text import try_next
 
 if TYPE_CHECKING:
     from tui.licensing import LicensingService
-
-
-class AutoSignInCheckbox(Checkbox, inherit_bindings=False):
-    """"Sign in automatically": Space toggles it, so Enter is free to sign in from here too."""
-
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
 class SignInScreen(Screen[None]):
@@ -65,13 +60,11 @@ class SignInScreen(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label("Password", classes="field-label")
                     yield Input(password=True, placeholder="your password (hidden)", id="password")
-                yield AutoSignInCheckbox("Sign in automatically", value=True, id="auto", compact=True)
+                yield SpaceCheckbox("Sign in automatically", value=True, id="auto", compact=True)
                 with Horizontal(id="buttons"):
                     yield Button(Content("Sign In [Enter]"), id="sign-in", variant="primary", compact=True)
                     yield Button(Content("Configure your licensing options [F2]"), id="configure", compact=True)
-                with Horizontal(id="progress"):
-                    yield LoadingIndicator(id="spinner")
-                    yield Label("", id="progress-text", markup=False)
+                yield Progress(id="progress")
                 yield StatusLine(self.notice, id="error")
                 yield StatusLine("", id="try-next")
             if self.demo_hint:
@@ -154,9 +147,11 @@ class SignInScreen(Screen[None]):
         self.query_one("#try-next", StatusLine).show(advice)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
-        self.query_one("#progress").display = busy
-        self.query_one("#progress-text", Label).update(text)
-        self.query_one("#sign-in", Button).disabled = busy
+        progress = self.query_one("#progress", Progress)
         if busy:
             self._show_problem("", "")
+            progress.start(text)
+        else:
+            progress.stop()
+        self.query_one("#sign-in", Button).disabled = busy
         self.refresh_bindings()

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import events, work
 from textual.app import App
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
 
@@ -63,13 +64,17 @@ class LicenseApp(App[int]):
         return SignInScreen(self.service, notice=notice, demo_hint=self.demo_hint)
 
     def show_sign_in(self, notice: str = "") -> None:
-        """Leave every screen and show the sign-in window (after sign-out, or when the session can't be renewed)."""
-        while len(self.screen_stack) > 2:  # the App's blank base screen stays at the bottom
-            self.pop_screen()
-        self.switch_screen(self._sign_in_screen(notice))
+        """Show the sign-in window alone (after sign-out, or when the session can't be renewed)."""
+        self._show_only(self._sign_in_screen(notice))
 
     def on_sign_in_screen_signed_in(self, _: SignInScreen.SignedIn) -> None:
-        self.switch_screen(StartScreen(self.service))  # switch, so Esc can't lead back to the form
+        self._show_only(StartScreen(self.service))  # replaces the form, so Esc can't lead back to it
+
+    def _show_only(self, screen: Screen) -> None:
+        """Close every screen and dialog (the App's blank base screen stays at the bottom), then show ``screen``."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
 
     def publish_status(self) -> Status:
         status = self.service.status()
