@@ -83,3 +83,172 @@ def cli_env(tmp_path: Path, portal, *, machine_id: str = "machine-a", enterprise
     env.update({"ALLSOURCE_TUI_CONFIG": str(config), "ALLSOURCE_TUI_STATE_DIR": str(state),
                 "ALLSOURCE_TUI_MACHINE_ID": machine_id})
     return env
+
+
+# --- TUI fixtures ---
+# The Textual app against the demo portal. `make_app` talks to the real demo portal over HTTPS (network paths:
+# TLS, unreachable, latency); `make_local_app` serves the same demo portal app in-process at its default URL
+# https://127.0.0.1:8443 (the other Pilot flows and the snapshots: fast, and no random port in the picture).
+TUI_SNAPSHOT_URL = "https://127.0.0.1:8443"
+
+
+def tui_settings(settings: Settings) -> Settings:
+    """A fixed theme and no blinking cursor: pictures and key tests must not depend on timing."""
+    from tui.settings import UISettings
+
+    return replace(settings, ui=UISettings(theme="textual-dark", cursor_blink=False, mouse=True))
+
+
+def read_state_toml(app) -> dict:
+    """state.toml as written on disk ({} when there is none)."""
+    import tomllib
+
+    path = app.service.store.path
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@pytest.fixture
+def make_app(make_service) -> Callable[..., object]:
+    """Factory of LicenseApp on a LicensingService acting as ``machine_id`` against the demo portal over HTTPS.
+
+    ``portal_url`` replaces the licensing portal (e.g. a closed port); ``trust_demo_ca=False`` drops the demo CA.
+    """
+    from tui.app import LicenseApp
+
+    def factory(machine_id: str = "machine-a", *, portal_url: str | None = None, trust_demo_ca: bool = True,
+                check_license_at_start: bool = True, demo_hint: str = "", keys: dict | None = None,
+                **service_options) -> LicenseApp:
+        service = make_service(machine_id, **service_options)
+        settings = tui_settings(service.settings)
+        if portal_url is not None:
+            settings = replace(settings, portal=replace(settings.portal, licensing_portal_url=portal_url))
+        if not trust_demo_ca:
+            settings = replace(settings, network=replace(settings.network, ca_bundle=None))
+        service.settings = replace(settings, keys=keys or {})
+        return LicenseApp(service, check_license_at_start=check_license_at_start, demo_hint=demo_hint)
+
+    return factory
+
+
+class InProcessPortal:
+    """An httpx transport that hands every request to the demo portal's ASGI app in this process (no socket).
+
+    ``failure`` makes every request fail the way httpx fails on the network (connection refused, untrusted
+    certificate); ``disabled`` marks the account disabled in community/self, which no demo account is.
+    """
+
+    def __init__(self, demo_app, *, failure: str | None = None, disabled: bool = False) -> None:
+        import httpx
+
+        self._asgi = httpx.ASGITransport(app=demo_app)
+        self.failure, self.disabled = failure, disabled
+
+    async def handle_async_request(self, request):
+        import httpx
+
+        if self.failure == "refused":
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        if self.failure == "tls":
+            raise _untrusted_certificate_error(request)
+        response = await self._asgi.handle_async_request(request)
+        if self.disabled and request.url.path.endswith("/community/self"):
+            import json
+
+            body = json.loads(await response.aread())
+            body["disabled"] = True
+            return httpx.Response(200, json=body, request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._asgi.aclose()
+
+
+def _untrusted_certificate_error(request):
+    import ssl
+
+    import httpx
+
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                                            "self-signed certificate in certificate chain (_ssl.c:1006)")
+    cause.verify_message = "self-signed certificate in certificate chain"
+    error = httpx.ConnectError(str(cause), request=request)
+    error.__cause__ = cause
+    return error
+
+
+@pytest.fixture
+def make_local_app(tmp_path: Path) -> Callable[..., object]:
+    """Factory of LicenseApp against one demo portal served in-process at TUI_SNAPSHOT_URL (shared by every app
+    made in a test, like computers sharing one portal). No sockets or TLS: fast, and no random port in pictures.
+
+    ``app=False`` returns the LicensingService instead (e.g. other computers of the same user);
+    ``factory.demo`` is the portal's DemoState (faults, request_log).
+    """
+    import httpx
+
+    from tui.app import LicenseApp
+    from tui.demo_portal import create_app
+    from tui.licensing import LicensingService
+    from tui.state import StateStore
+    from tui.tui_launcher import demo_hint
+
+    demo_app = create_app(tmp_path / "local-portal")
+
+    def factory(machine_id: str = "machine-a", *, failure: str | None = None, disabled: bool = False,
+                app: bool = True, check_license_at_start: bool = True, keys: dict | None = None):
+        transport: httpx.AsyncBaseTransport = InProcessPortal(demo_app, failure=failure, disabled=disabled)  # type: ignore[assignment]
+        settings = tui_settings(Settings(portal=PortalSettings(licensing_portal_url=TUI_SNAPSHOT_URL),
+                                         network=NetworkSettings(max_retries=0), keys=keys or {}))
+        machine = MachineIdentity(machine_id=machine_id, os_user="tester", hostname=f"host-{machine_id}")
+        service = LicensingService(settings, StateStore(tmp_path / "local-state" / machine_id), machine,
+                                   transport=transport)
+        if not app:
+            return service
+        return LicenseApp(service, demo_hint=demo_hint(), check_license_at_start=check_license_at_start)
+
+    factory.demo = demo_app.state.demo  # type: ignore[attr-defined]
+    return factory
+
+
+def screen_text(app) -> str:
+    """The current screen as plain text, the way a user without colours reads it."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system=None,
+                      record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def settle(pilot) -> None:
+    """Wait for every worker, then for the screen changes they caused."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` as fast typing (or typeahead over SSH) arrives: one key event per character, then settle.
+
+    Pilot.press waits for the app to go idle after every key (~50 ms each); the events and their order are the same.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for char in text:
+        pilot.app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    await pilot.pause()
+
+
+async def sign_in_with_keys(pilot, username: str, password: str = DEMO_PASSWORD, *, auto: bool = True) -> None:
+    """Type into the sign-in window as a user would: Username, Tab, Password, (Tab, Space), Enter."""
+    await type_text(pilot, username)
+    await pilot.press("tab")
+    await type_text(pilot, password)
+    if not auto:
+        await pilot.press("tab", "space")
+    await pilot.press("enter")
+    await settle(pilot)
