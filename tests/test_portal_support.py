@@ -15,7 +15,7 @@ from tui.clock import FakeClock
 from tui.portal import PortalClient, build_http_client
 from tui.settings import NetworkSettings
 
-FIXTURES = Path("/work/shared/fixtures/arcgis")
+FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # copied from shared/fixtures/arcgis
 PORTAL_URL = "https://portal.test/portal"
 ROOT = PORTAL_URL + "/sharing/rest"
 REFERER = "allsource-tui:0123456789abcdef0123456789abcdef"
