@@ -174,3 +174,13 @@ async def test_crash_between_checkout_and_state_write_is_recovered_without_a_sec
         checkouts_after = sum("allsourceTuiCheckOut" == r.path.rsplit("/", 1)[-1] for r in demo_portal.request_log)
         assert checkouts_after == checkouts_before == 1
         await service.check_in()
+
+
+async def test_a_portal_without_the_offline_operations_is_named_plainly(make_service, demo_portal):
+    async with make_service() as service:
+        await service.sign_in("pro_adv", DEMO_PASSWORD)
+        demo_portal.faults.set("*allsourceTuiCheckOut", status=404)
+        with pytest.raises(LicenseRuleError) as refused:
+            await service.authorize_offline(connect=True)
+        assert refused.value.user_message == "This portal does not offer offline authorization to allsource-tui."
+        assert service.read_state().offline == {}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from tui.errors import LicenseRuleError, PortalRefused
+from tui.errors import LicenseRuleError, OfflineNotOffered, PortalRefused
 
 MAX_COMPUTERS = 3
 
 
 def explain_refusal(error: PortalRefused, *, this_machine: str) -> LicenseRuleError:
     """Turn a portal refusal into one sentence that says what happened and what to do."""
+    if isinstance(error, OfflineNotOffered):
+        return LicenseRuleError(error.message)
     code = error.message_code or ""
     details = list(error.details) + ["", ""]
     alias, holder = details[0] or "unnamed computer", details[1]
