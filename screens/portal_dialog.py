@@ -43,7 +43,7 @@ def url_feedback(text: str, kind: PortalKind) -> tuple[str, bool]:
         return f"Error: {problem}", True
     if not text.strip() or "https://".startswith(text.strip().lower()):
         return f"Type the URL of your {KIND_LABELS[kind]} portal.", False
-    return f"Valid: it will be saved as {normalize_portal_url(text, kind)}", False
+    return f"Valid URL: it will be saved as {normalize_portal_url(text, kind)}", False
 
 
 class PortalUrlRule(Validator):

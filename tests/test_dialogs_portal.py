@@ -97,7 +97,7 @@ async def test_prefill_and_switching_kind_changes_the_example() -> None:
         assert app.focused is dialog.query_one("#kind", RadioSet)
         assert dialog.kind == "enterprise"
         assert URL_EXAMPLES["enterprise"] in text_of(app, "#example")
-        assert text_of(app, "#url-feedback") == f"Valid: it will be saved as {ENTERPRISE_URL}"
+        assert text_of(app, "#url-feedback") == f"Valid URL: it will be saved as {ENTERPRISE_URL}"
 
 
 async def test_inline_messages_as_you_type() -> None:
@@ -124,7 +124,7 @@ async def test_inline_messages_as_you_type() -> None:
         assert service.calls == [] and app.results == []
 
         await paste_url(pilot, "HTTPS://GIS.example.com/portal/home/")
-        assert text_of(app, "#url-feedback") == f"Valid: it will be saved as {ENTERPRISE_URL}"
+        assert text_of(app, "#url-feedback") == f"Valid URL: it will be saved as {ENTERPRISE_URL}"
         assert not url.has_class("-invalid") and text_of(app, "#status") == ""
 
 
