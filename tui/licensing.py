@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from tui import paths
 from tui.clock import Clock
@@ -19,6 +18,9 @@ from tui.settings import Settings
 from tui.sso_flows import SsoFlows
 from tui.state import StateStore
 from tui.status import Status, build_status
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class LicensingService(SsoFlows):

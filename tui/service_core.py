@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import httpx
+from typing import TYPE_CHECKING
 
 from tui.clock import Clock, SystemClock
 from tui.machine import MachineIdentity
 from tui.models import LicensingPortal
-from tui.portal import PortalClient, build_http_client
 from tui.settings import Settings
 from tui.state import StateStore
 from tui.state_model import AppState
 from tui.token_vault import TokenVault
+
+if TYPE_CHECKING:  # httpx costs a third of a second to import; `status` never needs it
+    import httpx
+
+    from tui.portal import PortalClient
 
 
 class ServiceCore:
@@ -42,6 +45,8 @@ class ServiceCore:
 
     def client(self, portal_url: str) -> PortalClient:
         """A client of ``portal_url``; all clients share one connection pool (created on first use)."""
+        from tui.portal import PortalClient, build_http_client  # noqa: PLC0415 - see TYPE_CHECKING above
+
         if self._http is None:
             self._http = build_http_client(self.settings.network, transport=self._transport)
         return PortalClient(portal_url, self._http, referer=self.machine.referer, clock=self.clock,

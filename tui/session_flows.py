@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.errors import (AllSourceError, Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused,
                         PortalUnreachable, TokenExpired)
 from tui.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
 from tui.models import LicenseInfo, Session
-from tui.portal import PortalClient
 from tui.refusals import explain_refusal
 from tui.secret import Secret, remember_secret
 from tui.secret_store import KeyringUnavailable
 from tui.service_core import ServiceCore
+
+if TYPE_CHECKING:
+    from tui.portal import PortalClient
 
 log = logging.getLogger("tui.licensing")
 T = TypeVar("T")

@@ -8,13 +8,16 @@ process; the URL carries only public values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from tui.errors import AuthError, PortalError, PortalRefused, UsageError
 from tui.models import LicenseInfo, Session
-from tui.portal.oauth import PkcePair, new_state
 from tui.portal_flows import PortalFlows
 from tui.refusals import explain_refusal
+
+if TYPE_CHECKING:
+    from tui.portal.oauth import PkcePair
 
 SSO_REQUEST_LIFETIME = 600.0
 
@@ -41,6 +44,8 @@ def split_pasted_code(pasted: str) -> tuple[str, str | None]:
 
 class SsoFlows(PortalFlows):
     def begin_sso(self) -> SsoRequest:
+        from tui.portal.oauth import PkcePair, new_state  # noqa: PLC0415 - keeps httpx out of `status`
+
         portal = self.licensing_portal()
         pkce, state = PkcePair.new(), new_state()
         url = self.client(portal.url).authorize_url(
