@@ -46,4 +46,5 @@ def open_service(locations: Locations, *, settings: Settings | None = None, mach
     """Wire a LicensingService from files on disk; raises ConfigError for a bad config.toml."""
     settings = settings or load_settings(locations.config_path)
     store = StateStore(locations.state_dir)
-    return LicensingService(settings, store, machine or current_machine(), clock=clock, transport=transport)
+    machine = machine or current_machine(fallback_dir=locations.state_dir)
+    return LicensingService(settings, store, machine, clock=clock, transport=transport)
