@@ -230,6 +230,16 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Pause until ``condition()`` holds (for flows whose worker waits on a dialog, so it never completes)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app did not reach the expected state in time"
+        await pilot.pause(0.05)
+
+
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` as fast typing (or typeahead over SSH) arrives: one key event per character, then settle.
 

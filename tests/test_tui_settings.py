@@ -1,0 +1,152 @@
+"""Settings: side tabs by keys, the Licensing/Portals/About tabs, refresh, sign out, and the licensing portal change."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Checkbox, ContentSwitcher, DataTable
+
+from screens import ConfirmDialog, LicensingPortalDialog, MessageDialog, SettingsScreen, SignInScreen, StartScreen
+from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, read_state_toml, screen_text, settle, type_text, wait_until
+from tui import __version__
+
+
+async def started_as(make_local_app, username: str = "pro_adv"):
+    """An app on a computer where ``username`` signed in automatically before."""
+    service = make_local_app(app=False)
+    await service.sign_in(username, DEMO_PASSWORD)
+    await service.aclose()
+    return make_local_app(check_license_at_start=False)
+
+
+def rows(app, table_id: str) -> list[tuple[str, str]]:
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return [tuple(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]
+
+
+def current_tab(app) -> str | None:
+    return app.screen.query_one("#panes", ContentSwitcher).current
+
+
+async def test_side_tabs_follow_arrows_digits_and_enter_and_esc_goes_back(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert (current_tab(app), app.focused.id) == ("licensing", "tabs")
+        await pilot.press("down")
+        assert current_tab(app) == "portals"
+        await pilot.press("down")
+        assert current_tab(app) == "about"
+        await pilot.press("up")
+        assert current_tab(app) == "portals"
+        await pilot.press("1")
+        assert current_tab(app) == "licensing"
+        await pilot.press("3")
+        assert current_tab(app) == "about"
+        await pilot.press("2", "enter")
+        assert (current_tab(app), app.focused.id) == ("portals", "portals")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_l_opens_the_licensing_tab_of_pro_adv(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert (current_tab(app), app.focused.id) == ("licensing", "licensing")
+        assert rows(app, "levels") == [("Basic", "No"), ("Standard", "No"), ("Advanced", "Yes")]
+        extensions = dict(rows(app, "extensions"))
+        assert {name for name, licensed in extensions.items() if licensed == "Yes"} == {
+            "3D Analyst", "Image Analyst", "Spatial Analyst"}
+        assert extensions["Network Analyst"] == "No"
+        text = screen_text(app)
+        assert "ArcGIS AllSource Named User License" in text
+        assert "contact your" in text and "administrator" in text
+        assert f"🔑 {TUI_SNAPSHOT_URL} (ArcGIS Online)" in text
+        assert app.screen.query_one("#alias").visual.plain == "Not set"
+        assert app.screen.query_one("#alias-edit", Button).disabled
+        offline = app.screen.query_one("#offline-checkbox", Checkbox)
+        assert offline.disabled and offline.value is False
+        assert "Authorize ArcGIS AllSource to work offline" in str(offline.label)
+
+
+async def test_creator_std_sees_standard_and_one_extension(make_local_app):
+    app = await started_as(make_local_app, "creator_std")
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert rows(app, "levels") == [("Basic", "No"), ("Standard", "Yes"), ("Advanced", "No")]
+        assert [name for name, licensed in rows(app, "extensions") if licensed == "Yes"] == ["Geostatistical Analyst"]
+
+
+async def test_portals_and_about_tabs(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s", "2")
+        text = screen_text(app)
+        assert TUI_SNAPSHOT_URL in text
+        assert "✓ active · 🔑 licensing portal · signed in" in text
+        await pilot.press("3")
+        text = screen_text(app)
+        assert f"allsource-tui {__version__}" in text
+        assert app.screen.query_one("#state-path").visual.plain == str(app.service.store.path)
+        assert "mode 0600" in app.screen.query_one("#secrets").visual.plain
+
+
+async def test_refresh_key_reads_the_license_again(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("l")
+        before = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
+        await pilot.press("r")
+        await settle(pilot)
+        after = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
+        assert after == before + 1
+        assert app.screen.query_one("#status").visual.plain == "Done: License read from the licensing portal."
+        assert rows(app, "levels")[2] == ("Advanced", "Yes")
+
+
+async def test_sign_out_asks_first_then_returns_to_the_sign_in_window(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert read_state_toml(app)["session"]["username"] == "pro_adv"
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert len(app.screen_stack) == 2  # Settings and the start page are gone: Esc can't lead back
+        state = read_state_toml(app)
+        assert "session" not in state and state["last_username"] == "pro_adv"
+
+
+async def test_configure_your_licensing_options_then_the_app_closes(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("l", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, LicensingPortalDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f4", "ctrl+u")
+        await type_text(pilot, f"{TUI_SNAPSHOT_URL}/portal")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "must close" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    state = read_state_toml(app)
+    assert state["licensing_portal"] == {"url": f"{TUI_SNAPSHOT_URL}/portal", "kind": "enterprise"}
+    assert "session" not in state
