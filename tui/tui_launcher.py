@@ -119,17 +119,21 @@ def demo_hint() -> str:
 
 
 def follow_demo_port(service: LicensingService, url: str) -> None:
-    """The demo portal's port may change between runs: move the demo state's loopback URLs to the new origin."""
+    """The demo portal's port may change between runs: move every loopback URL of the demo state to the new origin.
+
+    The demo state (under <state dir>/demo) only ever holds URLs of earlier runs of this demo portal.
+    """
     new_origin = _origin(url)
+
+    def move(value: str) -> str:
+        origin = _origin(value)
+        stale = origin != new_origin and urlsplit(value).hostname in LOOPBACK_HOSTS
+        return new_origin + value[len(origin):] if stale else value
+
     with service.edit_state() as state:
-        if state.licensing_portal is None:
-            return
-        old_origin = _origin(state.licensing_portal.url)
-        if old_origin == new_origin or urlsplit(old_origin).hostname not in LOOPBACK_HOSTS:
-            return
-        move = lambda value: new_origin + value[len(old_origin):] if value.startswith(old_origin) else value  # noqa: E731
-        state.licensing_portal = replace(state.licensing_portal, url=move(state.licensing_portal.url))
-        state.portal_urls = [move(value) for value in state.portal_urls]
+        if state.licensing_portal is not None:
+            state.licensing_portal = replace(state.licensing_portal, url=move(state.licensing_portal.url))
+        state.portal_urls = list(dict.fromkeys(move(value) for value in state.portal_urls))
         state.active_portal = move(state.active_portal) if state.active_portal else None
         if state.session is not None:
             state.session = replace(state.session, portal_url=move(state.session.portal_url))
