@@ -90,7 +90,7 @@ def test_demo_runs_the_demo_portal_trusts_its_ca_and_uses_the_demo_state(tmp_pat
     assert run["settings"].network.ca_bundle == demo_dir / "portal" / "ca.pem"
     url = run["settings"].portal.licensing_portal_url
     assert url.startswith("https://127.0.0.1:")
-    assert run["demo_hint"] == "Demo: sign in as pro_adv, creator_std or creator_none; password allsource-demo"
+    assert run["demo_hint"] == "Demo: pro_adv, creator_std or creator_none, password allsource-demo"
     assert run["service"].status().signed_in
     assert (demo_dir / "portal" / tui_launcher.LAST_PORT_FILE).read_text().strip() == url.rsplit(":", 1)[1]
 

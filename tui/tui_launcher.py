@@ -115,7 +115,7 @@ def demo_hint() -> str:
     from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD  # noqa: PLC0415
 
     names = [account.username for account in ACCOUNTS if account.org == "online"]
-    return f"Demo: sign in as {', '.join(names[:-1])} or {names[-1]}; password {DEMO_PASSWORD}"
+    return f"Demo: {', '.join(names[:-1])} or {names[-1]}, password {DEMO_PASSWORD}"
 
 
 def follow_demo_port(service: LicensingService, url: str) -> None:

@@ -22,13 +22,14 @@ ADMIN_NOTE = ("To change your license level or extensions, contact your organiza
 # What to try next, from this window, after each kind of sign-in failure (most specific type first).
 _TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
     (InvalidCredentials, "check the username and Caps Lock, then type the password again."),
-    (PortalTLSError, "get the portal's CA certificate from your administrator, name it as ca_bundle under [network] "
-                     "in config.toml, and start again."),
+    (PortalTLSError, "check the licensing portal URL with F2 (a wrong host fails this check too), then start "
+                     "allsource-tui again."),
     (PortalUnreachable, "press Enter to try again, or F2 to choose another licensing portal."),
     (UnexpectedResponse, "press F2 (Configure your licensing options) and check the licensing portal URL."),
-    (LicenseRuleError, "sign out of ArcGIS AllSource on one of your other computers, then press Enter here."),
-    (NoLicenseError, "sign in with an account that has a license once your administrator has assigned one."),
-    (NotSignedIn, "ask your organization's administrator, or sign in with another account."),
+    (LicenseRuleError, "sign out on another computer (Settings, or `allsource-tui sign-out` there), then press "
+                       "Enter here."),
+    (NoLicenseError, "sign in with another account, or press F2 if another portal manages your license."),
+    (NotSignedIn, "sign in with another account, or press F2 if another portal manages your license."),
 )
 
 

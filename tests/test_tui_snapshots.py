@@ -1,0 +1,73 @@
+"""80x24 snapshots of the sign-in window, its error states, the start page and the Licensing tab.
+
+The demo portal is served in-process at https://127.0.0.1:8443 (its `demo-portal` default), so no random port
+appears; the theme is fixed and the cursor does not blink. Unreachable and untrusted-certificate states come from a
+transport that fails as httpx does on the network. Update with `pytest tests/test_tui_snapshots.py
+--snapshot-update` after checking snapshot_report.html.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD, settle, sign_in_with_keys, type_text
+
+SIZE = (80, 24)
+
+
+def signing_in(username: str, password: str = DEMO_PASSWORD):
+    async def run_before(pilot) -> None:
+        await sign_in_with_keys(pilot, username, password)
+
+    return run_before
+
+
+def test_sign_in_window(snap_compare, make_local_app):
+    assert snap_compare(make_local_app(), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize(("username", "password", "options"), [
+    pytest.param("pro_adv", "not-the-password", {}, id="invalid_password"),
+    pytest.param("creator_none", DEMO_PASSWORD, {}, id="no_license"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"disabled": True}, id="disabled_account"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "refused"}, id="unreachable_portal"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "tls"}, id="untrusted_certificate"),
+])
+def test_sign_in_error(snap_compare, make_local_app, username, password, options):
+    assert snap_compare(make_local_app(**options), run_before=signing_in(username, password), terminal_size=SIZE)
+
+
+def test_sign_in_error_too_many_computers(snap_compare, make_local_app):
+    others = [make_local_app(f"machine-{n}", app=False) for n in (1, 2, 3)]
+
+    async def run_before(pilot) -> None:
+        for service in others:
+            await service.sign_in("pro_adv", DEMO_PASSWORD)
+        await sign_in_with_keys(pilot, "pro_adv")
+
+    assert snap_compare(make_local_app("machine-4"), run_before=run_before, terminal_size=SIZE)
+
+
+def test_start_page(snap_compare, make_local_app):
+    assert snap_compare(make_local_app(), run_before=signing_in("pro_adv"), terminal_size=SIZE)
+
+
+def test_licensing_tab(snap_compare, make_local_app):
+    async def run_before(pilot) -> None:
+        await sign_in_with_keys(pilot, "pro_adv")
+        await pilot.press("l")
+        await settle(pilot)
+
+    assert snap_compare(make_local_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_licensing_tab_creator_std(snap_compare, make_local_app):
+    async def run_before(pilot) -> None:
+        await type_text(pilot, "creator_std")
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s", "down", "up")
+
+    assert snap_compare(make_local_app(), run_before=run_before, terminal_size=SIZE)
