@@ -1,0 +1,98 @@
+"""Regenerate the README screenshots from the real app on the real demo portal (HTTPS on 127.0.0.1).
+
+    python tests/make_screenshots.py            # writes tests/screenshots/{sign_in,start_page,licensing_tab}.svg
+
+Each picture is LicenseApp at 80x24, driven by keys as a user would, against a fresh demo portal on port 8443 (its
+`demo-portal` default) or, when that port is taken, on a free one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tui.app import LicenseApp  # noqa: E402
+from tui.demo_portal import DEMO_PASSWORD, DemoPortal  # noqa: E402
+from tui.licensing import LicensingService  # noqa: E402
+from tui.machine import MachineIdentity  # noqa: E402
+from tui.settings import NetworkSettings, PortalSettings, Settings, UISettings  # noqa: E402
+from tui.state import StateStore  # noqa: E402
+from tui.tui_launcher import demo_hint  # noqa: E402
+
+OUT_DIR = ROOT / "tests" / "screenshots"
+SIZE = (80, 24)
+Steps = Callable[[object], Awaitable[None]]
+
+
+async def sign_in(pilot) -> None:
+    await pilot.press(*"pro_adv", "tab", *DEMO_PASSWORD, "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_licensing_tab(pilot) -> None:
+    await pilot.press("l")
+    await pilot.pause()
+
+
+# One walk through the app: each step leads to the screen of the next picture.
+SHOTS: list[tuple[str, str, Steps | None]] = [
+    ("sign_in", "ArcGIS Sign In", None),
+    ("start_page", "Start page", sign_in),
+    ("licensing_tab", "Settings › Licensing", open_licensing_tab),
+]
+
+
+def start_portal(data_dir: Path) -> DemoPortal:
+    for port in (8443, 0):
+        portal = DemoPortal(data_dir, port=port)
+        try:
+            portal.start()
+        except OSError:
+            continue
+        return portal
+    raise RuntimeError("no port for the demo portal")
+
+
+async def take_screenshots(portal: DemoPortal, state_dir: Path) -> dict[str, str]:
+    settings = Settings(portal=PortalSettings(licensing_portal_url=portal.url),
+                        network=NetworkSettings(ca_bundle=portal.ca_path),
+                        ui=UISettings(theme="textual-dark", cursor_blink=False))
+    machine = MachineIdentity(machine_id="screenshots", os_user="demo", hostname="demo-host")
+    app = LicenseApp(LicensingService(settings, StateStore(state_dir), machine), demo_hint=demo_hint())
+    pictures = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for name, title, steps in SHOTS:
+            if steps is not None:
+                await steps(pilot)
+            pictures[name] = app.export_screenshot(title=f"allsource-tui — {title}")
+    return pictures
+
+
+def main(out_dir: Path = OUT_DIR) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        portal = start_portal(Path(tmp) / "portal")
+        try:
+            pictures = asyncio.run(take_screenshots(portal, Path(tmp) / "state"))
+        finally:
+            portal.stop()
+    written = []
+    for name, svg in pictures.items():
+        path = out_dir / f"{name}.svg"
+        path.write_text(svg, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in main():
+        print(written_path.relative_to(ROOT))
