@@ -195,13 +195,13 @@ def make_local_app(tmp_path: Path) -> Callable[..., object]:
     demo_app = create_app(tmp_path / "local-portal")
 
     def factory(machine_id: str = "machine-a", *, failure: str | None = None, disabled: bool = False,
-                app: bool = True, check_license_at_start: bool = True, keys: dict | None = None):
+                app: bool = True, check_license_at_start: bool = True, keys: dict | None = None, clock=None):
         transport: httpx.AsyncBaseTransport = InProcessPortal(demo_app, failure=failure, disabled=disabled)  # type: ignore[assignment]
         settings = tui_settings(Settings(portal=PortalSettings(licensing_portal_url=TUI_SNAPSHOT_URL),
                                          network=NetworkSettings(max_retries=0), keys=keys or {}))
         machine = MachineIdentity(machine_id=machine_id, os_user="tester", hostname=f"host-{machine_id}")
         service = LicensingService(settings, StateStore(tmp_path / "local-state" / machine_id), machine,
-                                   transport=transport)
+                                   transport=transport, clock=clock)
         if not app:
             return service
         return LicenseApp(service, demo_hint=demo_hint(), check_license_at_start=check_license_at_start)

@@ -12,17 +12,13 @@ from textual.widgets import Input
 
 from screens import HelpScreen, SettingsScreen, SignInScreen, StartScreen
 from screens.about_pane import AboutPane
-from screens.help import HelpScreen as HelpScreenClass
-from screens.settings import SettingsScreen as SettingsScreenClass
-from screens.sign_in import SignInScreen as SignInScreenClass
-from screens.start import StartScreen as StartScreenClass
 from tests.conftest import DEMO_PASSWORD, screen_text
 from tui import bindings
 from tui.app import LicenseApp
 from tui.secret import Secret
 from tui.settings import UISettings
 
-OUR_SCREENS = (LicenseApp, SignInScreenClass, StartScreenClass, SettingsScreenClass, HelpScreenClass)
+OUR_SCREENS = (LicenseApp, SignInScreen, StartScreen, SettingsScreen, HelpScreen)
 
 
 async def signed_in_app(make_local_app, **options) -> LicenseApp:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from screens import ConfirmDialog, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, read_state_toml, screen_text, settle, type_text
+from tui.clock import FakeClock
 
 
 async def signed_in_once(make_local_app, *, auto: bool = True, username: str = "pro_adv") -> None:
@@ -66,6 +69,20 @@ async def test_a_session_the_portal_no_longer_accepts_returns_to_the_sign_in_win
         assert app.screen.query_one("#username", Input).value == "pro_adv"
         state = read_state_toml(app)
         assert "session" not in state and state["last_username"] == "pro_adv"
+
+
+async def test_an_expired_session_asks_to_sign_in_again(make_local_app):
+    clock = FakeClock(time.time())
+    service = make_local_app(app=False, clock=clock)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    await service.aclose()
+    clock.advance(15 * 24 * 3600)  # past the 14-day token, and there is no refresh token
+    app = make_local_app(clock=clock)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert app.screen.query_one("#error").visual.plain == "Your session has expired; sign in again."
+        assert app.screen.query_one("#username", Input).value == "pro_adv"
 
 
 async def test_an_unreachable_portal_at_start_keeps_the_stored_license_and_says_so(make_local_app):

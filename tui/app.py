@@ -54,7 +54,8 @@ class LicenseApp(App[int]):
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
         status = self.service.status()
         if not status.can_start_without_sign_in:
-            self.push_screen(self._sign_in_screen(" ".join(status.notices)))
+            expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
+            self.push_screen(self._sign_in_screen(" ".join([*status.notices, *expired])))
             return
         self.push_screen(StartScreen(self.service, notice=" ".join(status.notices)))
         if status.signed_in and self.check_license_at_start:
@@ -140,22 +141,26 @@ class LicenseApp(App[int]):
     @work(exclusive=True, group="license")
     async def check_license(self) -> None:
         """Re-read the license from the licensing portal (at start, and with the refresh key)."""
-        portal = self.service.status().licensing_portal.url
-        self.report(f"Reading your license from {portal}…", "busy")
-        try:
-            await self.service.refresh_license()
-        except NotSignedIn as error:
-            self.show_sign_in(error.user_message)
-            return
-        except NoLicenseError as error:
-            self.report(error.user_message, "error")
-        except AllSourceError as error:
-            checked = self.service.status().license
-            when = f"; showing the license read on {short_date(checked.checked_at)}" if checked else ""
-            self.report(error.user_message + when, "error")
+        status = self.service.status()
+        if not status.signed_in:
+            self.report("Working offline: sign in to read the license from the licensing portal.", "info")
         else:
-            self.report("License read from the licensing portal.")
-        self.publish_status()
+            self.report(f"Reading your license from {status.licensing_portal.url}…", "busy")
+            try:
+                await self.service.refresh_license()
+            except NotSignedIn as error:
+                self.show_sign_in(error.user_message)
+            except AllSourceError as error:
+                self.report(self._license_failure(error), "error")
+            else:
+                self.report("License read from the licensing portal.")
+        self.publish_status()  # also ends the Licensing tab's loading state
+
+    def _license_failure(self, error: AllSourceError) -> str:
+        checked = self.service.status().license
+        if isinstance(error, NoLicenseError) or checked is None:
+            return error.user_message
+        return f"{error.user_message}; showing the license read on {short_date(checked.checked_at)}"
 
     # --- settings that apply to every screen ---------------------------------------------------------------------
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
