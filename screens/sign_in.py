@@ -26,6 +26,7 @@ from tui.widgets.status_line import StatusLine
 from tui.widgets.text import try_next
 
 if TYPE_CHECKING:
+    from tui.app import LicenseApp
     from tui.licensing import LicensingService
 
 
@@ -34,9 +35,11 @@ class SignInScreen(Screen[None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
-        bind(keys.SIGN_IN_CONFIGURE, "app.configure_portal"),
+        bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
     ]
+
+    app: LicenseApp  # type: ignore[assignment]
 
     class SignedIn(Message):
         """Posted (and bubbled to the App) once the service has stored the new session."""
@@ -98,7 +101,7 @@ class SignInScreen(Screen[None]):
         if event.button.id == "sign-in":
             self.action_sign_in()
         elif event.button.id == "configure":
-            self.run_action("app.configure_portal")
+            self.action_configure()
 
     def action_sign_in(self) -> None:
         username, password = self.username.value.strip(), self.password.value
@@ -108,6 +111,11 @@ class SignInScreen(Screen[None]):
             empty.focus()
             return
         self._attempt = self._sign_in(username, password, self.query_one("#auto", Checkbox).value)
+
+    def action_configure(self) -> None:
+        """Configure your licensing options; a pending sign-in to the old portal is abandoned first."""
+        self.action_cancel_sign_in()
+        self.app.action_configure_portal()
 
     def action_cancel_sign_in(self) -> None:
         if self.signing_in:

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from textual import events  # noqa: E402
+from textual.keys import _character_to_key  # noqa: E402
+
 from tui.app import LicenseApp  # noqa: E402
 from tui.demo_portal import DEMO_PASSWORD, DemoPortal  # noqa: E402
 from tui.licensing import LicensingService  # noqa: E402
@@ -31,8 +34,18 @@ SIZE = (80, 24)
 Steps = Callable[[object], Awaitable[None]]
 
 
+async def type_text(pilot, text: str) -> None:
+    """Key events as fast typing sends them (Pilot.press waits for the app to go idle after every key)."""
+    for char in text:
+        pilot.app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    await pilot.pause()
+
+
 async def sign_in(pilot) -> None:
-    await pilot.press(*"pro_adv", "tab", *DEMO_PASSWORD, "enter")
+    await type_text(pilot, "pro_adv")
+    await pilot.press("tab")
+    await type_text(pilot, DEMO_PASSWORD)
+    await pilot.press("enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -7,7 +7,7 @@ import socket
 import pytest
 from textual.widgets import Button, Checkbox, Input
 
-from screens import HelpScreen, SignInScreen, StartScreen
+from screens import HelpScreen, LicensingPortalDialog, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, sign_in_with_keys, type_text
 
 
@@ -215,3 +215,19 @@ async def test_the_mouse_still_works(make_local_app):
         await pilot.click("#sign-in")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
+
+
+async def test_configure_your_licensing_options_from_the_sign_in_window(make_local_app):
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await pilot.press("tab", "tab", "tab", "tab")
+        assert app.focused.id == "configure"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LicensingPortalDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, LicensingPortalDialog)
