@@ -150,3 +150,13 @@ async def test_configure_your_licensing_options_then_the_app_closes(make_local_a
     state = read_state_toml(app)
     assert state["licensing_portal"] == {"url": f"{TUI_SNAPSHOT_URL}/portal", "kind": "enterprise"}
     assert "session" not in state
+
+
+async def test_the_mouse_still_works_in_settings(make_local_app):
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.click("#configure-licensing")
+        await pilot.pause()
+        assert isinstance(app.screen, LicensingPortalDialog)

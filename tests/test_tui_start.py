@@ -128,3 +128,27 @@ async def test_ctrl_q_quits_with_exit_code_0(make_local_app):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_working_offline_starts_without_sign_in_and_offers_it(make_local_app):
+    service = make_local_app(app=False)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    await service.authorize_offline(connect=False)
+    await service.aclose()
+    calls = len(make_local_app.demo.request_log)
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        text = screen_text(app)
+        assert "Avery Pro (pro_adv) · working offline, not signed in" in text
+        assert "Offline: authorized on 'host-machine-a' for pro_adv" in text
+        assert "i Sign in" in text
+        assert len(make_local_app.demo.request_log) == calls  # no portal call while working offline
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen.query_one("#offline-checkbox").value is True
+        assert "Authorized for Avery Pro (pro_adv)" in app.screen.query_one("#offline-details").visual.plain
+        await pilot.press("escape", "i")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
