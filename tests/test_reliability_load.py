@@ -138,8 +138,9 @@ async def test_fifty_computers_through_the_real_stack_keep_the_licensing_rules(p
                                in computers))
         elapsed = time.monotonic() - started
     print(f"\n{COMPUTERS} computers x {ROUNDS} rounds through LicensingService over HTTPS in {elapsed:.1f} s "
-          f"({len(portal.request_log)} requests, {watch.commits} portal commits): {dict(sorted(tally.outcomes.items()))}"
-          f"; most computers per user at the portal {dict(watch.max_computers)}, seen by clients "
+          f"({len(portal.request_log)} requests, {watch.commits} portal commits): "
+          f"{dict(sorted(tally.outcomes.items()))}; most computers per user at the portal "
+          f"{dict(watch.max_computers)}, seen by clients "
           f"{dict(tally.most_signed_in)} (limit 3); most offline holders per user seen by clients "
           f"{dict(tally.most_offline)} (limit 1); rule violations {len(watch.violations)}; "
           f"unexpected errors {len(tally.errors)}")

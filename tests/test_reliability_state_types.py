@@ -107,9 +107,9 @@ def test_tp_corrupt_wrong_types_in_every_field_never_crash_and_keep_a_copy() -> 
     check()
     print(f"\nTP-CORRUPT wrong types: {outcomes['cases']} files with one field of {len(PATHS)} replaced by a "
           f"generated value: 0 uncaught exceptions in status / status --json / the next write; "
-          f"{outcomes['notice naming the part']} ignored that part with a notice naming it (the rest held a value the reader "
-          f"accepts, e.g. any value for a flag), {outcomes['ignored part dropped by the write']} of those dropped it from "
-          f"state.toml at the next write; original bytes kept as state.toml.bak after the next write: "
+          f"{outcomes['notice naming the part']} ignored that part with a notice naming it (the rest held a value "
+          f"the reader accepts, e.g. any value for a flag), {outcomes['ignored part dropped by the write']} of those "
+          f"dropped it from state.toml at the next write; original bytes kept as state.toml.bak after the next write: "
           f"{outcomes['original kept as .bak']}/{outcomes['cases']}")
     assert outcomes["cases"] >= EXAMPLES
     assert outcomes["original kept as .bak"] == outcomes["cases"]
