@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -14,6 +15,12 @@ from tui import bindings as keys
 from tui.widgets.keys import bind
 
 HELP_TEXT = Path(__file__).with_name("help.md")
+
+
+@cache
+def help_markdown() -> RichMarkdown:
+    """Parsed once per process: F1 should answer at once, even on a loaded machine."""
+    return RichMarkdown(HELP_TEXT.read_text(encoding="utf-8"))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             # Rich's Markdown is one renderable: it draws at once, where Textual's Markdown builds a widget per block
-            yield Static(RichMarkdown(HELP_TEXT.read_text(encoding="utf-8")), id="help-text")
+            yield Static(help_markdown(), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:
