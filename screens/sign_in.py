@@ -15,14 +15,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from tui import bindings as keys
 from tui.errors import AllSourceError
 from tui.widgets.checkbox import SpaceCheckbox
 from tui.widgets.keys import bind
 from tui.widgets.progress import Progress
-from tui.widgets.status_line import StatusLine
+from tui.widgets.status_line import Kind, StatusLine
 from tui.widgets.text import try_next
 
 if TYPE_CHECKING:
@@ -143,15 +143,16 @@ class SignInScreen(Screen[None]):
         else:
             self.post_message(self.SignedIn())
         finally:
-            self._set_busy(False)
+            if get_current_worker() is self._attempt:  # a newer attempt (a second Enter) keeps its progress line
+                self._set_busy(False)
 
     def _after_failure(self, error: AllSourceError) -> None:
         self._show_problem(error.user_message, try_next(error))
         self.password.value = ""
         self.password.focus()
 
-    def _show_problem(self, text: str, advice: str, *, kind: str = "error") -> None:
-        self.error_line.show(text, kind)  # type: ignore[arg-type]
+    def _show_problem(self, text: str, advice: str, *, kind: Kind = "error") -> None:
+        self.error_line.show(text, kind)
         self.query_one("#try-next", StatusLine).show(advice)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:

@@ -231,3 +231,19 @@ async def test_configure_your_licensing_options_from_the_sign_in_window(make_loc
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, LicensingPortalDialog)
+
+
+@pytest.mark.e2e
+async def test_a_second_enter_replaces_the_pending_attempt_and_signs_in_once(make_app, demo_portal):
+    demo_portal.faults.set("generateToken", latency=1.0)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_fields(pilot, "pro_adv", DEMO_PASSWORD)
+        await pilot.press("enter")
+        first = app.screen._attempt
+        await pilot.press("enter")
+        assert first.is_cancelled and app.screen.signing_in
+        assert "Signing in to" in screen_text(app)  # the newer attempt keeps its progress line
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert read_state_toml(app)["session"]["username"] == "pro_adv"
