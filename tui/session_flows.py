@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from tui.errors import (AllSourceError, Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused,
-                        PortalUnreachable, TokenExpired)
+                        PortalUnreachable, TokenExpired, UsageError)
 from tui.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
 from tui.models import LicenseInfo, Session
 from tui.refusals import explain_refusal
@@ -31,7 +32,7 @@ class SessionFlows(ServiceCore):
         the token is revoked at once, so the refused attempt holds none of the user's three computers.
         """
         if not username.strip() or not password:
-            raise NotSignedIn("Type your username and password to sign in.")
+            raise UsageError("Type your username and password to sign in.")
         remember_secret(password)
         portal = self.licensing_portal()
         client = self.client(portal.url)
@@ -55,7 +56,7 @@ class SessionFlows(ServiceCore):
         if license_info.level is None:
             await self._revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
-        session = Session(**{**session.__dict__, "username": user.username, "full_name": user.full_name})
+        session = replace(session, username=user.username, full_name=user.full_name)
         old = None
         with self.edit_state() as state:
             old = state.session
