@@ -114,3 +114,13 @@ def test_tp_corrupt_wrong_types_in_every_field_never_crash_and_keep_a_copy() -> 
     assert outcomes["cases"] >= EXAMPLES
     assert outcomes["original kept as .bak"] == outcomes["cases"]
     assert outcomes["notice naming the part"] > 0
+
+
+def test_times_a_date_cannot_show_are_ignored_not_a_crash() -> None:
+    """Found by the test above: status --json crashed on offline.expires_at = 2**63 (OverflowError in datetime)."""
+    outcomes: Counter = Counter()
+    fields = [("offline", KEY, "expires_at"), ("session", "expires_at"), ("license", "checked_at")]
+    for path in fields:
+        for value in (float("inf"), float("-inf"), float("nan"), 2**63, -62_135_596_801, 253_402_300_800):
+            run_service_on(tomli_w.dumps(with_value(path, value)).encode(), path[0], outcomes)
+    assert outcomes["cases"] == outcomes["notice naming the part"] == outcomes["original kept as .bak"] == 18

@@ -85,9 +85,15 @@ def _text(value: Any) -> str:
     return value
 
 
+# Every number in the state is a time in epoch seconds; these are the ones a datetime can show (years 1-9999).
+EPOCH_RANGE = (-62_135_596_800.0, 253_402_300_799.0)
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, found {type(value).__name__}")
+    if not EPOCH_RANGE[0] <= value <= EPOCH_RANGE[1]:  # also refuses inf and nan, which TOML allows
+        raise ValueError(f"{value!r} is not a time in epoch seconds")
     return float(value)
 
 
