@@ -27,8 +27,8 @@ from tests.leak_sweep import (SecretTap, Sweep, bad_request_urls, debug_log_to, 
 from tests.sso_browser import approve_in_browser
 from tui.errors import AllSourceError, AuthError, NoLicenseError, NotSignedIn, PortalUnreachable
 
-pytestmark = pytest.mark.e2e
 WRONG_PASSWORD = "Wrong-Passw0rd-q7Zx"
+STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 
 
 @pytest.fixture
@@ -129,6 +129,7 @@ async def unreachable_walk(make_service, portal, sweep: Sweep) -> None:
         await expect(sweep, PortalUnreachable, service.sign_in("pro_adv", DEMO_PASSWORD))
 
 
+@pytest.mark.e2e
 async def test_tp_redact_service_full_run_at_debug(tmp_path, demo_portal, make_service, tap, no_keyring):
     sweep = Sweep(tap)
     with debug_log_to(tmp_path / "debug.log") as log:
@@ -191,6 +192,7 @@ def cli_walk(sweep: Sweep, env: dict, portal) -> None:
     run_cli(sweep, env, "sign-in", "--username", "pro_adv", "--password-stdin", stdin=password, expect_code=5)
 
 
+@pytest.mark.e2e
 def test_tp_redact_cli_full_run_at_debug(tmp_path, demo_portal, tap):
     sweep = Sweep(tap)
     env = cli_env(tmp_path, demo_portal)
@@ -241,6 +243,7 @@ async def tui_crash_run(make_app, sweep: Sweep, *, in_worker: bool) -> str:
     return crash
 
 
+@pytest.mark.e2e
 async def test_tp_redact_tui_run_and_crash_screen(tmp_path, demo_portal, make_app, tap, no_keyring):
     sweep = Sweep(tap)
     with debug_log_to(tmp_path / "debug.log") as log:
@@ -282,3 +285,57 @@ def test_the_sweep_finds_a_whole_secret_and_an_8_character_piece(monkeypatch):
                                                                    ("password", "whole")]
     assert bad_request_urls([type("R", (), {"method": "GET", "path": "/x", "query": "f=json&token=abc"})()],
                             set()) == ["GET /x"]
+
+
+# --- generated tokens through the sinks (RELIABILITY §12 TP-REDACT, hypothesis) --------------------------------------
+ARCGIS_CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+
+def test_tp_redact_generated_tokens_through_logs_and_error_text(tmp_path) -> None:
+    """Registered tokens (every Secret is) never reach a log line, a traceback or an error text; an unregistered one
+    (another process's) is still masked wherever it appears as a token field or header."""
+    import logging
+
+    import httpx
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tui.redact import redact
+    from tui.secret import Secret, forget_secret
+
+    examples, leaks, made = [0], [], []
+    log = logging.getLogger("tui.test.redact")
+
+    @settings(max_examples=2000 if STRESS else 300, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(st.text(ARCGIS_CHARSET, min_size=16, max_size=512), st.text(ARCGIS_CHARSET, min_size=16, max_size=64))
+    def check(registered: str, unregistered: str) -> None:
+        examples[0] += 1
+        made.append(registered)
+        Secret(registered)
+        fields = (f"token={unregistered}&f=json X-Esri-Authorization: Bearer {unregistered} "
+                  f'{{"refresh_token": "{unregistered}"}} password={unregistered}')
+        request = httpx.Request("GET", f"https://portal.test/x?token={registered}")
+        status_error = httpx.HTTPStatusError(f"Bad {request.url} {registered}", request=request,
+                                             response=httpx.Response(500, request=request))
+        offset = log_file.stat().st_size
+        try:
+            raise RuntimeError(f"failed with {registered}") from status_error
+        except RuntimeError:
+            log.error("call with %s / %r failed; %s", registered, Secret(registered), fields, exc_info=True)
+        with log_file.open(encoding="utf-8") as written:
+            written.seek(offset)
+            texts = [written.read(), redact(str(status_error)), redact(repr(status_error)), redact(fields)]
+        assert "failed with ***" in texts[0]  # the line, with its traceback, was written
+        leaks.extend(text[:80] for text in texts if registered in text or unregistered in text)
+
+    try:
+        with debug_log_to(tmp_path / "generated.log") as log_file:
+            check()
+    finally:
+        for value in made:  # don't leave thousands of values for every later redaction in this process to try
+            forget_secret(value)
+    print(f"\nTP-REDACT generated: {examples[0]} examples (registered tokens 16-512 chars, ArcGIS charset, plus "
+          f"unregistered ones in token fields/headers) through log lines with tracebacks and HTTPStatusError text: "
+          f"{len(leaks)} occurrences")
+    assert leaks == [] and examples[0] >= 300
