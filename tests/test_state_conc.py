@@ -95,8 +95,8 @@ def test_tp_read_readers_never_see_a_broken_file(work_dir: Path) -> None:
 
 
 def test_tp_lock_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
-    waits = []
-    for _ in range(3):
+    waits, kills = [], 20 if STRESS else 3
+    for _ in range(kills):
         process, conn = state_workers.start(state_workers.hold_lock, str(tmp_path), 30.0)
         assert conn.poll(10) and conn.recv() == "locked"
         process.kill()
@@ -105,9 +105,9 @@ def test_tp_lock_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
             waits.append(time.monotonic() - killed)
             state_workers.bump(data)
         process.join(5)
-    print(f"TP-LOCK: holder SIGKILLed: re-acquired after {max(waits) * 1000:.0f} ms at worst (3 kills)")
+    print(f"TP-LOCK: holder SIGKILLed: re-acquired after {max(waits) * 1000:.0f} ms at worst ({kills} kills)")
     assert max(waits) < 1.0
-    assert StateStore(tmp_path).load()["counter"] == 3
+    assert StateStore(tmp_path).load()["counter"] == kills
 
 
 def test_tp_lock_sleeping_holder_gives_a_timeout_naming_pid_at_host(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from tui.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, 
 from tui.state import StateStore  # noqa: E402
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
-KILLS = 1000 if STRESS else 200
+KILLS = int(os.environ.get("ALLSOURCE_TUI_TP_KILLS") or (1000 if STRESS else 200))  # tests/reliability_large.py
 LANES = 4
 
 
