@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from tui.cli_commands import configure_debug, run_command  # noqa: PLC0415 - keeps `--help` fast
 
-    configure_debug(args)
+    if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
+        configure_debug(args)
     try:
         if args.command is None:
             from tui.tui_launcher import run_tui  # noqa: PLC0415 - the only path that imports Textual

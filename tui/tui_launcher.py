@@ -73,7 +73,7 @@ def log_to_file(state_dir: Path) -> Path:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.fchmod(descriptor, 0o600)
     root = logging.getLogger()
-    for handler in list(root.handlers):  # the CLI's --debug handler writes to stderr, i.e. onto the screen
+    for handler in list(root.handlers):  # a stderr handler would write onto the screen
         if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
             root.removeHandler(handler)
     configure_logging(logging.DEBUG, logging.StreamHandler(os.fdopen(descriptor, "a", encoding="utf-8")))
