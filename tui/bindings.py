@@ -40,11 +40,21 @@ SETTINGS_TABS = (
     Key("settings.tab_about", "3", "About tab", show=False),
 )
 
+LICENSING_EDIT_ALIAS = Key("licensing.edit_alias", "e", "Edit alias", show=False)  # the button says [e]
+LICENSING_OFFLINE = Key("licensing.offline", "w", "Work offline", show=False)
+
+PORTALS_UP = Key("portals.up", "up", "Previous portal", show=False)
+PORTALS_DOWN = Key("portals.down", "down", "Next portal", show=False)
+PORTALS_ACTIVATE = Key("portals.activate", "enter,m", "Activate")
+PORTALS_ADD = Key("portals.add", "a", "Add")
+PORTALS_REMOVE = Key("portals.remove", "d,delete", "Remove")
+
 HELP_CLOSE = Key("help.close", "escape,f1,q", "Close")
 
 ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGURE, SIGN_IN_CANCEL, START_SETTINGS,
                              START_LICENSING, START_SIGN_IN, SETTINGS_BACK, SETTINGS_REFRESH, SETTINGS_SIGN_OUT,
-                             SETTINGS_CONFIGURE, *SETTINGS_TABS, HELP_CLOSE)
+                             SETTINGS_CONFIGURE, *SETTINGS_TABS, LICENSING_EDIT_ALIAS, LICENSING_OFFLINE, PORTALS_UP,
+                             PORTALS_DOWN, PORTALS_ACTIVATE, PORTALS_ADD, PORTALS_REMOVE, HELP_CLOSE)
 
 # Keys a legacy terminal or a multiplexer can't deliver as themselves (STYLE §8); a test checks the defaults.
 FORBIDDEN_KEYS = frozenset({"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+left_square_bracket", "ctrl+enter", "shift+enter",
