@@ -1,7 +1,6 @@
 """LicensingPane: the Licensing tab — license level, extensions, licensing portal, workstation alias, offline use.
 
-The Workstation Alias Edit button and the offline checkbox are in place (ids #alias-edit, #offline-checkbox) but
-disabled until the offline workflow is wired to them.
+Edit (#alias-edit, or e) opens Edit Alias; the offline checkbox (#offline-checkbox, or w) lives in OfflineSection.
 """
 
 from __future__ import annotations
@@ -9,11 +8,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Label, Static
 
+from screens.offline_section import OfflineSection
+from tui import bindings as keys
 from tui.status import Status
-from tui.widgets.checkbox import TextCheckbox
-from tui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows, short_date
+from tui.widgets.keys import bind
+from tui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows
 
 
 class LicensingPane(VerticalScroll):
@@ -29,9 +30,9 @@ class LicensingPane(VerticalScroll):
         & #alias-row { height: 1; margin-left: 2; }
         & #alias-row Button { margin-left: 2; }
         & #configure-licensing { margin-left: 2; }
-        & #offline-checkbox { margin-left: 2; }
     }
     """
+    BINDINGS = [bind(keys.LICENSING_EDIT_ALIAS, "app.edit_alias"), bind(keys.LICENSING_OFFLINE, "toggle_offline")]
 
     def __init__(self, status: Status, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -50,11 +51,9 @@ class LicensingPane(VerticalScroll):
         yield Label("Workstation Alias", classes="heading")
         with Horizontal(id="alias-row"):
             yield Label("", id="alias", markup=False)
-            yield Button("Edit", id="alias-edit", compact=True, disabled=True)
+            yield Button(Content("Edit [e]"), id="alias-edit", compact=True, action="app.edit_alias")
         yield Label("Settings", classes="heading")
-        yield TextCheckbox("Authorize ArcGIS AllSource to work offline", id="offline-checkbox", compact=True,
-                       disabled=True)
-        yield Label("", id="offline-details", classes="line", markup=False)
+        yield OfflineSection(self.status, id="offline")
 
     def on_mount(self) -> None:
         self.show_status(self.status)
@@ -67,8 +66,15 @@ class LicensingPane(VerticalScroll):
         portal = status.licensing_portal
         self.query_one("#licensing-portal", Label).update(f"{KEY} {portal.url} ({portal.kind_label})")
         self.query_one("#alias", Label).update(status.workstation_alias or "Not set")
-        self.query_one("#offline-checkbox", Checkbox).value = status.offline is not None
-        self.query_one("#offline-details", Label).update(_offline_details(status))
+        self.query_one(OfflineSection).show_status(status)
+
+    def action_toggle_offline(self) -> None:
+        self.query_one(OfflineSection).toggle()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_offline":
+            return self.query_one(OfflineSection).available or None
+        return True
 
 
 def _table(table_id: str, columns: tuple[str, str], *, width: int) -> DataTable:
@@ -84,10 +90,3 @@ def _fill(table: DataTable, rows: list[tuple[str, str]]) -> None:
     for name, value in rows:
         table.add_row(name, value)
 
-
-def _offline_details(status: Status) -> str:
-    offline = status.offline
-    if offline is None:
-        return "Not authorized: ArcGIS AllSource needs your licensing portal to start."
-    return (f"Authorized for {offline.full_name or offline.username} ({offline.username}) on '{offline.alias}'; "
-            f"expires {short_date(offline.expires_at)}.")

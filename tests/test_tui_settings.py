@@ -66,9 +66,9 @@ async def test_l_opens_the_licensing_tab_of_pro_adv(make_local_app):
         assert "contact your" in text and "administrator" in text
         assert f"🔑 {TUI_SNAPSHOT_URL} (ArcGIS Online)" in text
         assert app.screen.query_one("#alias").visual.plain == "Not set"
-        assert app.screen.query_one("#alias-edit", Button).disabled
+        assert not app.screen.query_one("#alias-edit", Button).disabled
         offline = app.screen.query_one("#offline-checkbox", Checkbox)
-        assert offline.disabled and offline.value is False
+        assert not offline.disabled and offline.value is False
         assert "Authorize ArcGIS AllSource to work offline" in str(offline.label)
 
 
