@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.widgets import Input
 
 from screens import (ConfirmDialog, HelpScreen, LicensingPortalDialog, MessageDialog, SettingsScreen, SignInScreen,
                      StartScreen)
+from screens.offline_flow import edit_alias, resume_interrupted_checkout
 from tui import bindings as keys
 from tui.commands import LicenseCommands
 from tui.errors import AllSourceError, NoLicenseError, NotSignedIn
@@ -43,6 +45,7 @@ class LicenseApp(App[int]):
         self.demo_hint = demo_hint
         self.check_license_at_start = check_license_at_start
         self.status_signal: Signal[Status] = Signal(self, "status")
+        self.after_sign_in: Callable[[], object] | None = None  # e.g. the check-in that needed a sign-in
         ui = service.settings.ui
         self.cursor_blink = ui.cursor_blink
         if ui.theme in self.available_themes:
@@ -53,6 +56,7 @@ class LicenseApp(App[int]):
     def on_mount(self) -> None:
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
         status = self.service.status()
+        resume_interrupted_checkout(self)
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
             self.push_screen(self._sign_in_screen(" ".join([*status.notices, *expired])))
@@ -64,12 +68,17 @@ class LicenseApp(App[int]):
     def _sign_in_screen(self, notice: str = "") -> SignInScreen:
         return SignInScreen(self.service, notice=notice, demo_hint=self.demo_hint)
 
-    def show_sign_in(self, notice: str = "") -> None:
-        """Show the sign-in window alone (after sign-out, or when the session can't be renewed)."""
+    def show_sign_in(self, notice: str = "", *, then: Callable[[], object] | None = None) -> None:
+        """Show the sign-in window alone (after sign-out, or when the session can't be renewed); ``then`` runs
+        once the user has signed in there."""
+        self.after_sign_in = then
         self._show_only(self._sign_in_screen(notice))
 
     def on_sign_in_screen_signed_in(self, _: SignInScreen.SignedIn) -> None:
         self._show_only(StartScreen(self.service))  # replaces the form, so Esc can't lead back to it
+        follow_up, self.after_sign_in = self.after_sign_in, None
+        if follow_up is not None:
+            follow_up()
 
     def _show_only(self, screen: Screen) -> None:
         """Close every screen and dialog (the App's blank base screen stays at the bottom), then show ``screen``."""
@@ -108,6 +117,9 @@ class LicenseApp(App[int]):
 
     def action_licensing(self) -> None:
         self.action_settings("licensing", focus_pane=True)
+
+    def action_edit_alias(self) -> None:
+        self.run_worker(edit_alias(self), group="alias", exclusive=True)
 
     @work(exclusive=True, group="session")
     async def action_sign_out(self) -> None:

@@ -32,6 +32,8 @@ def available_commands(app: LicenseApp) -> list[Command]:
                     lambda: app.action_settings("portals")),
             Command("Settings › About", "Version, file locations and where secrets are kept",
                     lambda: app.action_settings("about")),
+            Command("Edit workstation alias", "The name of this computer in your administrator's license views",
+                    app.action_edit_alias),
         ]
     if status.signed_in:
         commands.append(Command("Refresh license", "Read the license again from the licensing portal",
