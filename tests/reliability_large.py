@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def pytest_command(args: argparse.Namespace) -> list[str]:
     command = [sys.executable, "-m", "pytest", *(str(TESTS / name) for name in TP_FILES), "-q", "-rA",
-               "-p", "no:randomly", "-p", "no:logging", f"--timeout={args.timeout}", "-n", str(args.workers)]
+               "-p", "no:randomly", "--show-capture=stdout", f"--timeout={args.timeout}", "-n", str(args.workers)]
     if args.keyword:
         command += ["-k", args.keyword]
     return command

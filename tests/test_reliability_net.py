@@ -20,7 +20,7 @@ from tui.errors import NotSignedIn, PortalUnreachable, UnexpectedResponse
 
 pytestmark = pytest.mark.e2e
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
-SLOW_TRIALS = 100 if STRESS else 20
+SLOW_BATCHES = 5 if STRESS else 1
 
 
 def hits(portal, suffix: str) -> int:
@@ -124,21 +124,30 @@ async def timed_failure(call) -> tuple[float, str]:
     return time.monotonic() - started, caught.value.user_message
 
 
+async def slow_sign_ins(make_service, portal, batch: int, timeout: float) -> list[float]:
+    """``batch`` computers signing in at once against a portal that answers after twice the read timeout."""
+    services = [make_service(f"slow-{batch}-{n}-{time.monotonic_ns()}", read_timeout=timeout) for n in range(batch)]
+    for service in services:
+        service.client(portal.url)  # build each HTTP client (TLS context: ~0.1 s of CPU) before timing
+    outcomes = await asyncio.gather(*(timed_failure(s.sign_in("pro_adv", DEMO_PASSWORD)) for s in services))
+    for service in services:
+        await service.aclose()
+    return [elapsed for elapsed, _ in outcomes]
+
+
 async def test_tp_net_slow_portal_fails_within_timeout_plus_one_second(make_service, demo_portal):
     timeout = 0.3
     demo_portal.faults.set("generateToken", latency=2 * timeout)
-    services = [make_service(f"slow-{n}", read_timeout=timeout) for n in range(SLOW_TRIALS)]
-    for service in services:
-        service.client(demo_portal.url)  # build each HTTP client (TLS context: ~0.1 s of CPU) before timing
-    outcomes = await asyncio.gather(*(timed_failure(s.sign_in("pro_adv", DEMO_PASSWORD)) for s in services))
-    times = sorted(elapsed for elapsed, _ in outcomes)
+    times = []
+    for _ in range(SLOW_BATCHES):
+        times += await slow_sign_ins(make_service, demo_portal, 20, timeout)
+    times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
     demo_portal.faults.set("generateToken", hang=True)
-    hung, message = await timed_failure(services[0].sign_in("pro_adv", DEMO_PASSWORD))
-    for service in services:
-        await service.aclose()
-    print(f"\nTP-NET slow (latency 2x read timeout {timeout} s): {len(times)} sign-ins fail in p95 {p95:.2f} s, "
-          f"median {statistics.median(times):.2f} s; hung portal: {hung:.2f} s; message: '{message}'")
+    async with make_service("hung", read_timeout=timeout) as service:
+        hung, message = await timed_failure(service.sign_in("pro_adv", DEMO_PASSWORD))
+    print(f"\nTP-NET slow (latency 2x read timeout {timeout} s): {len(times)} sign-ins (20 at once) fail in p95 "
+          f"{p95:.2f} s, median {statistics.median(times):.2f} s; hung portal: {hung:.2f} s; message: '{message}'")
     assert p95 <= timeout + 1 and hung <= timeout + 1
     assert "did not answer in time" in message and demo_portal.url.removeprefix("https://") in message
 
