@@ -80,9 +80,9 @@ async def authorize_offline(app: LicenseApp, progress: ShowsProgress) -> None:
 
 
 def authorized_sentence(offline: OfflineLicense, *, connected: bool) -> str:
-    session = "You stay signed in." if connected else "You are signed out; ArcGIS AllSource works without signing in."
-    return (f"Authorized to work offline for {offline.full_name or offline.username} ({offline.username}) on "
-            f"'{offline.alias}', expires {short_date(offline.expires_at)}. {session}")
+    """Short enough for one or two lines of the status line; the Licensing tab shows the details."""
+    session = "you stay signed in" if connected else "you are signed out and work without signing in"
+    return f"Authorized to work offline for {offline.username}, expires {short_date(offline.expires_at)}; {session}."
 
 
 # --- check-in -----------------------------------------------------------------------------------------------------
@@ -182,7 +182,8 @@ def resume_interrupted_checkout(app: LicenseApp) -> None:
     """At start: a check-out intent for this computer means an earlier run stopped half way; ask the portal."""
     service = app.service
     if service.machine.machine_key in service.read_state().intents:
-        run_offline(app, recover_checkout(app))
+        # after the first screen is up, so the outcome lands on its status line
+        app.call_after_refresh(lambda: run_offline(app, recover_checkout(app)))
 
 
 async def recover_checkout(app: LicenseApp) -> None:

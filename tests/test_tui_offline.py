@@ -12,7 +12,11 @@ from textual.widgets import Checkbox, Input
 from screens import AliasDialog, ConfirmDialog, MessageDialog, SettingsScreen, SignInScreen, StartScreen
 from screens.offline_prompt import OfflinePrompt
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text, wait_until
+from tui.app import LicenseApp
+from tui.demo_portal import rules
+from tui.demo_portal.accounts import ONLINE
 from tui.machine import MachineIdentity
+from tui.widgets.text import short_date
 
 
 async def signed_in_app(make_local_app, username: str = "pro_adv", machine_id: str = "machine-a"):
@@ -75,6 +79,8 @@ async def test_edit_alias_from_the_licensing_tab_saves_it(make_local_app):
 
 # --- authorize to work offline ------------------------------------------------------------------------------------
 async def test_yes_takes_the_license_offline_and_keeps_the_session(make_local_app):
+    with make_local_app.demo.store.transaction() as portal_state:  # the org lets licenses stay offline 30 days
+        rules.set_disconnect_settings(portal_state, ONLINE, True, 30)
     app = await signed_in_app(make_local_app)
     async with app.run_test() as pilot:
         await tick_offline_box(pilot)
@@ -87,8 +93,9 @@ async def test_yes_takes_the_license_offline_and_keeps_the_session(make_local_ap
         assert box.value is True and not box.disabled
         details = app.screen.query_one("#offline-details").visual.plain
         assert "Authorized for Avery Pro (pro_adv) on 'host-machine-a'." in details
-        assert "Expires: " in details
-        assert "You stay signed in." in status_line(app)
+        expires = app.service.status().offline.expires_at
+        assert expires is not None and f"Expires: {short_date(expires)}." in details
+        assert status_line(app).endswith("; you stay signed in.")
         state = read_state_toml(app)
         assert state["session"]["username"] == "pro_adv"
         assert list(state["offline"]) == [app.service.machine.machine_key] and "offline_intent" not in state
@@ -108,7 +115,8 @@ async def test_no_takes_the_license_offline_and_ends_the_session_without_leaving
         assert isinstance(app.screen, SettingsScreen)  # no bounce to the sign-in window
         assert checkbox(app).value is True
         assert "Authorized for Avery Pro (pro_adv)" in app.screen.query_one("#offline-details").visual.plain
-        assert "You are signed out" in status_line(app)
+        assert status_line(app) == ("Done: Authorized to work offline for pro_adv, expires no end date; you are "
+                                    "signed out and work without signing in.")
         state = read_state_toml(app)
         assert "session" not in state and state["offline"]
         await pilot.press("escape")
@@ -132,3 +140,154 @@ async def test_esc_on_the_prompt_cancels(make_local_app):
         state = read_state_toml(app)
         assert "offline" not in state and "offline_intent" not in state and state["session"]
         assert not any(record.path.endswith("allsourceTuiCheckOut") for record in make_local_app.demo.request_log)
+
+
+async def test_a_prevented_enterprise_org_shows_the_sentence_and_clears_the_box(make_app):
+    service = make_app(enterprise=True).service
+    await service.sign_in("ent_user", DEMO_PASSWORD)
+    app = LicenseApp(service, check_license_at_start=False)
+    async with app.run_test(notifications=True) as pilot:
+        await tick_offline_box(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        sentence = "Your organization's administrator has prevented taking ArcGIS AllSource offline"
+        assert status_line(app).startswith(f"Error: {sentence}")
+        assert any(sentence in toast for toast in toasts(app))
+        error_toast = next(n for n in app._notifications if sentence in n.message)
+        assert (error_toast.severity, error_toast.timeout, error_toast.markup) == ("error", 10, False)
+        box = checkbox(app)
+        assert box.value is False and not box.disabled
+        state = read_state_toml(app)
+        assert "offline" not in state and "offline_intent" not in state and state["session"]
+
+
+# --- starting offline -------------------------------------------------------------------------------------------
+async def test_an_offline_license_starts_on_the_start_page_with_the_portal_stopped(make_app, demo_portal):
+    app = make_app()
+    service = app.service
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    service.set_alias("field-laptop")
+    await service.authorize_offline(connect=True)
+    await service.aclose()
+    demo_portal.stop()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        text = screen_text(app)
+        assert "Offline: authorized on 'field-laptop' for pro_adv, until no end date" in text
+        assert "License: ArcGIS AllSource Advanced" in text
+        assert status_line(app).startswith("Error: Could not reach 127.0.0.1")
+        await pilot.press("l")
+        await pilot.pause()
+        assert checkbox(app).value is True
+        details = app.screen.query_one("#offline-details").visual.plain
+        assert "Authorized for Avery Pro (pro_adv) on 'field-laptop'." in details
+        assert "Expires: no end date." in details
+
+
+# --- check-in -----------------------------------------------------------------------------------------------------
+async def offline_app(make_local_app, *, connect: bool, os_user: str = "tester") -> LicenseApp:
+    """pro_adv took the license offline on machine-a earlier; the app runs as ``os_user`` on that computer."""
+    service = make_local_app(app=False)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    await service.authorize_offline(connect=connect)
+    await service.aclose()
+    service = make_local_app(app=False)
+    service.machine = MachineIdentity(machine_id="machine-a", os_user=os_user, hostname="host-machine-a")
+    return LicenseApp(service, check_license_at_start=False)
+
+
+async def test_clearing_the_box_asks_to_sign_in_then_checks_the_license_in(make_local_app):
+    app = await offline_app(make_local_app, connect=False)
+    async with app.run_test() as pilot:
+        await pilot.press("l", "w")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "You must sign in to your licensing portal again" in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert app.screen.query_one("#username", Input).value == "pro_adv"
+        assert "to check in your offline license" in app.screen.query_one("#error").visual.plain
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, StartScreen) and app.service.status().offline is None)
+        await settle(pilot)
+        assert status_line(app) == ("Done: License checked in: ArcGIS AllSource is connected to your licensing "
+                                    "portal again.")
+        assert "Offline: not authorized" in screen_text(app)
+        assert "offline" not in read_state_toml(app)
+        assert (await app.service.refresh_license()).disconnected is False  # a fresh read from the portal
+
+
+async def test_already_signed_in_the_license_is_checked_in_after_the_message(make_local_app):
+    app = await offline_app(make_local_app, connect=True)
+    async with app.run_test() as pilot:
+        await pilot.press("l", "w")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "the license is checked in now" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        box = checkbox(app)
+        assert box.value is False and not box.disabled
+        assert "offline" not in read_state_toml(app)
+
+
+async def test_another_os_user_is_refused_with_a_sentence(make_local_app):
+    app = await offline_app(make_local_app, connect=False, os_user="bob")
+    async with app.run_test() as pilot:
+        await pilot.press("l", "w")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)  # no message, no sign-in: it can't work from here
+        assert status_line(app) == ("Error: This offline license was authorized by another user account on this "
+                                    "computer; sign in to the operating system as that user to check it in.")
+        box = checkbox(app)
+        assert box.value is True and not box.disabled
+        assert read_state_toml(app)["offline"]
+
+
+async def test_check_in_offers_to_make_the_licensing_portal_active(make_local_app):
+    app = await offline_app(make_local_app, connect=True)
+    other = app.service.add_portal("https://127.0.0.1:8443/other")
+    app.service.activate_portal(other)
+    async with app.run_test() as pilot:
+        await pilot.press("l", "w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "is not the active portal" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert status_line(app).startswith("Error: Your licensing portal https://127.0.0.1:8443 is not the active")
+        assert checkbox(app).value is True and app.service.status().active_portal == other
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.service.status().active_portal == "https://127.0.0.1:8443"
+        assert app.service.status().offline is None
+
+
+async def test_an_interrupted_check_out_is_resolved_at_start(make_local_app):
+    service = make_local_app(app=False)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after the portal answered, before the license is stored
+
+    service._store_checkout = crash
+    try:
+        await service.authorize_offline(connect=True)
+    except KeyboardInterrupt:
+        pass
+    await service.aclose()
+    assert read_state_toml(make_local_app(check_license_at_start=False))["offline_intent"]
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert status_line(app).startswith("Done: The interrupted offline authorization was completed")
+        state = read_state_toml(app)
+        assert state["offline"] and "offline_intent" not in state
+        assert "Offline: authorized on 'host-machine-a'" in screen_text(app)
+    checkouts = [r for r in make_local_app.demo.request_log if r.path.endswith("allsourceTuiCheckOut")]
+    assert len(checkouts) == 1  # asked the portal; never checked out twice
