@@ -1,0 +1,87 @@
+"""Child process of the cold-start benchmark: start an app headless and exit as soon as its first screen is drawn.
+
+    python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main)
+    python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
+
+Prints the wall-clock time (time.time()) of the first draw on stdout; the parent subtracts the time it spawned this
+process, so the figure covers interpreter start, imports, config and state reading, and the first layout and render.
+"First drawn" = the first frame the compositor produces for a screen that has widgets (LicenseApp's own default
+screen is empty: its first real screen is pushed in on_mount). Headless: the frame is rendered but not written to a
+terminal, the same for both apps.
+"""
+
+from __future__ import annotations
+
+import atexit
+import sys
+import time
+
+
+def report_peak_memory() -> None:
+    """VmHWM: the peak resident set of this program since its exec. (ru_maxrss would also count the parent's
+    memory: Linux carries the pre-exec high-water mark of a forked child into it.)"""
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            sys.stdout.write(f"PEAK {int(line.split()[1])}\n")
+            sys.stdout.flush()
+
+
+def exit_on_first_draw() -> None:
+    """Wrap App._display (called with every compositor frame, headless too) to report and exit on the first frame
+    of a screen with widgets."""
+    from textual.app import App
+
+    display = App._display
+
+    def first_draw(self, screen, renderable) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and screen.children and not getattr(self, "_bench_drawn", False):
+            self._bench_drawn = True
+            sys.stdout.write(f"DRAWN {time.time():.6f} {type(screen).__name__}\n")
+            sys.stdout.flush()
+            self.exit(0)
+
+    App._display = first_draw
+
+
+def headless_runs() -> None:
+    """Make App.run headless (the real entry point calls app.run(mouse=...))."""
+    from textual.app import App
+
+    run = App.run
+
+    def run_headless(self, *args, **kwargs):
+        kwargs.update(headless=True, size=(100, 30))
+        return run(self, *args, **kwargs)
+
+    App.run = run_headless
+
+
+def bare_app():
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Label
+
+    class BareApp(App):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Label("Hello from a bare Textual app")
+            yield Footer()
+
+    return BareApp()
+
+
+def main() -> int:
+    kind = sys.argv[1]
+    atexit.register(report_peak_memory)
+    exit_on_first_draw()
+    headless_runs()
+    if kind == "bare":
+        bare_app().run()
+        return 0
+    from tui.cli import main as cli_main  # what `allsource-tui` runs
+
+    return cli_main([])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

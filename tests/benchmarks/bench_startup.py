@@ -1,0 +1,111 @@
+"""Cold start to the first screen drawn, peak memory, and `status --json`, each against a bare Textual app
+(Header, Label, Footer) started the same way in the same run. Runs are interleaved, so drift hits both alike."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench_common import DEMO_PASSWORD, Row, make_service, median
+
+HARNESS = Path(__file__).with_name("bench_harness.py")
+# What `status --json` must not import (DESIGN §3); checked in the same child that is timed.
+STATUS_PROBE = """
+import sys
+from tui.cli import main
+code = main(["status", "--json"])
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"textual", "httpx", "rich"})
+sys.stderr.write("HEAVY=" + ",".join(heavy) + "\\n")
+peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+sys.stdout.write("PEAK " + peak + "\\n")
+raise SystemExit(code)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    first_draw: float | None  # seconds from spawn to the first frame (None: the child never drew)
+    exit: float               # seconds from spawn to exit
+    peak_mb: float            # the child's VmHWM (peak resident set since its exec)
+    stdout: str
+    stderr: str
+
+
+def spawn(argv: list[str], env: dict[str, str]) -> Run:
+    """Run a child; time it from just before the spawn; its peak memory as it reports it (VmHWM)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        spawned_wall, spawned = time.time(), time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
+        _, status = os.waitpid(process.pid, 0)
+        ended = time.perf_counter() - spawned
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    drawn = next((float(line.split()[1]) - spawned_wall for line in stdout.splitlines()
+                  if line.startswith("DRAWN ")), None)
+    if process.returncode != 0 and drawn is None:
+        raise RuntimeError(f"{argv[1:]} failed ({process.returncode}): {stderr.strip()[-400:]}")
+    peak = next((int(line.split()[1]) / 1024 for line in stdout.splitlines() if line.startswith("PEAK ")), 0.0)
+    return Run(drawn, ended, peak, stdout, stderr)
+
+
+def prepare_states(portal, root: Path) -> dict[str, dict[str, str]]:
+    """Environments for the children: a first run (no state) and a signed-in one, both on the demo portal."""
+    config = root / "config.toml"
+    config.write_text(f'[portal]\nlicensing_portal_url = "{portal.url}"\nlicensing_portal_kind = "online"\n'
+                      f'[network]\nca_bundle = "{portal.ca_path}"\n[ui]\ncursor_blink = false\n')
+    signed_in = root / "state-signed-in"
+
+    async def sign_in() -> None:
+        async with make_service(portal, signed_in, machine_id="startup") as service:
+            await service.sign_in("pro_adv", DEMO_PASSWORD)
+
+    asyncio.run(sign_in())
+    base = {**os.environ, "ALLSOURCE_TUI_CONFIG": str(config), "ALLSOURCE_TUI_MACHINE_ID": "startup"}
+    return {"first": {**base, "ALLSOURCE_TUI_STATE_DIR": str(root / "state-first-run")},
+            "signed_in": {**base, "ALLSOURCE_TUI_STATE_DIR": str(signed_in)}}
+
+
+def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
+    envs = prepare_states(portal, root)
+    kinds = {
+        "bare": ([sys.executable, str(HARNESS), "bare"], envs["first"]),
+        "tui_first": ([sys.executable, str(HARNESS), "tui"], envs["first"]),
+        "tui_signed_in": ([sys.executable, str(HARNESS), "tui"], envs["signed_in"]),
+        "status": ([sys.executable, "-c", STATUS_PROBE], envs["signed_in"]),
+    }
+    results: dict[str, list[Run]] = {kind: [] for kind in kinds}
+    for round_number in range(runs + 2):  # two warm-up rounds fill the OS file cache and the .pyc files
+        for kind, (argv, env) in kinds.items():
+            run = spawn(argv, env)
+            if round_number >= 2:
+                results[kind].append(run)
+    first_screens = {kind: {line.split()[2] for r in results[kind] for line in r.stdout.splitlines()
+                            if line.startswith("DRAWN ")} for kind in ("tui_first", "tui_signed_in")}
+    heavy = results["status"][-1].stderr.rsplit("HEAVY=", 1)[-1].strip() or "none"
+    return results, f"first screens {first_screens}; status imports of textual/httpx/rich: {heavy}"
+
+
+def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
+    bare = median([r.first_draw for r in results["bare"]])
+    bare_mb = median([r.peak_mb for r in results["bare"]])
+    table = []
+    for kind, label in (("tui_first", "sign-in window (first run)"), ("tui_signed_in", "start page (signed in)")):
+        ours = median([r.first_draw for r in results[kind]])
+        table.append(Row(f"cold start to first screen: {label}", ours * 1000, bare * 1000, "ms", "<= 1.25x",
+                         ours <= 1.25 * bare))
+    status = median([r.exit for r in results["status"]])
+    no_textual = "textual" not in heavy_note.rsplit(":", 1)[-1]
+    table.append(Row("status --json (no network), spawn to exit", status * 1000, bare * 1000, "ms", "<= 0.35x",
+                     status <= 0.35 * bare and no_textual, "" if no_textual else "imports Textual"))
+    for kind, label in (("tui_first", "sign-in window"), ("tui_signed_in", "start page")):
+        ours_mb = median([r.peak_mb for r in results[kind]])
+        table.append(Row(f"peak memory (max RSS): {label}", ours_mb, bare_mb, "MB", "<= 1.3x",
+                         ours_mb <= 1.3 * bare_mb))
+    return table
