@@ -1,21 +1,20 @@
 """Settings › Licensing, offline work (Pilot, keys only): Edit Alias, authorizing ArcGIS AllSource to work offline
-(Yes keeps the session, No ends it, Esc cancels, a prevented org refuses), starting offline, checking the license in
-through the sign-in window, and the refusals a check-in can meet. The demo portal runs in-process (make_local_app)
-except where a test needs it over HTTPS or stopped (make_app).
+(Yes keeps the session, No ends it, Esc cancels, a prevented org refuses), starting offline, and resolving a check-out
+a crash interrupted. Check-in is in test_tui_check_in.py. The demo portal runs in-process (make_local_app) except
+where a test needs it over HTTPS or stopped (make_app).
 """
 
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox
 
-from screens import AliasDialog, ConfirmDialog, MessageDialog, SettingsScreen, SignInScreen, StartScreen
+from screens import AliasDialog, SettingsScreen, SignInScreen, StartScreen
 from screens.offline_prompt import OfflinePrompt
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text, wait_until
 from tui.app import LicenseApp
 from tui.demo_portal import rules
 from tui.demo_portal.accounts import ONLINE
-from tui.machine import MachineIdentity
 from tui.widgets.text import short_date
 
 
@@ -185,103 +184,27 @@ async def test_an_offline_license_starts_on_the_start_page_with_the_portal_stopp
         assert "Expires: no end date." in details
 
 
-# --- check-in -----------------------------------------------------------------------------------------------------
-async def offline_app(make_local_app, *, connect: bool, os_user: str = "tester") -> LicenseApp:
-    """pro_adv took the license offline on machine-a earlier; the app runs as ``os_user`` on that computer."""
-    service = make_local_app(app=False)
-    await service.sign_in("pro_adv", DEMO_PASSWORD)
-    await service.authorize_offline(connect=connect)
-    await service.aclose()
-    service = make_local_app(app=False)
-    service.machine = MachineIdentity(machine_id="machine-a", os_user=os_user, hostname="host-machine-a")
-    return LicenseApp(service, check_license_at_start=False)
-
-
-async def test_clearing_the_box_asks_to_sign_in_then_checks_the_license_in(make_local_app):
-    app = await offline_app(make_local_app, connect=False)
-    async with app.run_test() as pilot:
-        await pilot.press("l", "w")
-        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert "You must sign in to your licensing portal again" in screen_text(app)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
-        assert app.screen.query_one("#username", Input).value == "pro_adv"
-        assert "to check in your offline license" in app.screen.query_one("#error").visual.plain
-        await pilot.press("tab")
-        await type_text(pilot, DEMO_PASSWORD)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, StartScreen) and app.service.status().offline is None)
-        await settle(pilot)
-        assert status_line(app) == ("Done: License checked in: ArcGIS AllSource is connected to your licensing "
-                                    "portal again.")
-        assert "Offline: not authorized" in screen_text(app)
-        assert "offline" not in read_state_toml(app)
-        assert (await app.service.refresh_license()).disconnected is False  # a fresh read from the portal
-
-
-async def test_already_signed_in_the_license_is_checked_in_after_the_message(make_local_app):
-    app = await offline_app(make_local_app, connect=True)
-    async with app.run_test() as pilot:
-        await pilot.press("l", "w")
-        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert "the license is checked in now" in screen_text(app)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        box = checkbox(app)
-        assert box.value is False and not box.disabled
-        assert "offline" not in read_state_toml(app)
-
-
-async def test_another_os_user_is_refused_with_a_sentence(make_local_app):
-    app = await offline_app(make_local_app, connect=False, os_user="bob")
-    async with app.run_test() as pilot:
-        await pilot.press("l", "w")
-        await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)  # no message, no sign-in: it can't work from here
-        assert status_line(app) == ("Error: This offline license was authorized by another user account on this "
-                                    "computer; sign in to the operating system as that user to check it in.")
-        box = checkbox(app)
-        assert box.value is True and not box.disabled
-        assert read_state_toml(app)["offline"]
-
-
-async def test_check_in_offers_to_make_the_licensing_portal_active(make_local_app):
-    app = await offline_app(make_local_app, connect=True)
-    other = app.service.add_portal("https://127.0.0.1:8443/other")
-    app.service.activate_portal(other)
-    async with app.run_test() as pilot:
-        await pilot.press("l", "w")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert "is not the active portal" in screen_text(app)
-        await pilot.press("n")
-        await settle(pilot)
-        assert status_line(app).startswith("Error: Your licensing portal https://127.0.0.1:8443 is not the active")
-        assert checkbox(app).value is True and app.service.status().active_portal == other
-        await pilot.press("w")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        await pilot.press("y")
-        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.service.status().active_portal == "https://127.0.0.1:8443"
-        assert app.service.status().offline is None
-
-
-async def test_an_interrupted_check_out_is_resolved_at_start(make_local_app):
+async def interrupted_check_out(make_local_app, *, then_sign_out: bool = False) -> None:
+    """A run that died after the portal answered the check-out and before the license was stored."""
     service = make_local_app(app=False)
     await service.sign_in("pro_adv", DEMO_PASSWORD)
 
     def crash(*args, **kwargs):
-        raise KeyboardInterrupt  # the process dies after the portal answered, before the license is stored
+        raise KeyboardInterrupt
 
     service._store_checkout = crash
     try:
         await service.authorize_offline(connect=True)
     except KeyboardInterrupt:
         pass
+    if then_sign_out:
+        await service.sign_out()
     await service.aclose()
-    assert read_state_toml(make_local_app(check_license_at_start=False))["offline_intent"]
+    assert service.read_state().intents
+
+
+async def test_an_interrupted_check_out_is_resolved_at_start(make_local_app):
+    await interrupted_check_out(make_local_app)
     app = make_local_app(check_license_at_start=False)
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -291,3 +214,33 @@ async def test_an_interrupted_check_out_is_resolved_at_start(make_local_app):
         assert "Offline: authorized on 'host-machine-a'" in screen_text(app)
     checkouts = [r for r in make_local_app.demo.request_log if r.path.endswith("allsourceTuiCheckOut")]
     assert len(checkouts) == 1  # asked the portal; never checked out twice
+
+
+async def test_an_interrupted_check_out_without_a_session_is_resolved_after_sign_in(make_local_app):
+    await interrupted_check_out(make_local_app, then_sign_out=True)
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test(notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert any("resolved once you sign in" in toast for toast in toasts(app))
+        await pilot.press("tab")
+        await type_text(pilot, DEMO_PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.service.status().offline is not None)
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert "offline_intent" not in read_state_toml(app)
+        assert "Offline: authorized on 'host-machine-a'" in screen_text(app)
+
+
+async def test_the_palette_and_the_mouse_open_edit_alias(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "workstation alias")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
+        await pilot.press("escape", "l", "end")  # the Edit button is below the fold at 80x24
+        await pilot.pause()
+        await pilot.click("#alias-edit")
+        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
