@@ -69,7 +69,7 @@ async def authorize_offline(app: LicenseApp, progress: ShowsProgress) -> None:
         progress.set_busy(True, "Authorizing ArcGIS AllSource to work offline…")
         app.report(f"Taking your license offline from {service.licensing_portal().url}…", "busy")
         try:
-            offline = await service.authorize_offline(connect=connect)
+            offline = await _check_out(app, connect=connect)
         except AllSourceError as error:
             app.report(error.user_message, "error")
         else:
@@ -77,6 +77,17 @@ async def authorize_offline(app: LicenseApp, progress: ShowsProgress) -> None:
     finally:
         progress.set_busy(False)
         app.publish_status()
+
+
+async def _check_out(app: LicenseApp, *, connect: bool) -> OfflineLicense:
+    """An earlier attempt whose answer was lost (the portal unreachable) is resolved first: never two check-outs."""
+    service = app.service
+    offline = await service.recover_checkout()  # no intent on record: None, without asking the portal
+    if offline is None:
+        return await service.authorize_offline(connect=connect)
+    if not connect:
+        await service.sign_out()
+    return offline
 
 
 def authorized_sentence(offline: OfflineLicense, *, connected: bool) -> str:

@@ -113,7 +113,9 @@ async def test_no_takes_the_license_offline_and_ends_the_session_without_leaving
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)  # no bounce to the sign-in window
         assert checkbox(app).value is True
-        assert "Authorized for Avery Pro (pro_adv)" in app.screen.query_one("#offline-details").visual.plain
+        details = app.screen.query_one("#offline-details").visual.plain
+        assert "Authorized for Avery Pro (pro_adv) on 'host-machine-a'." in details
+        assert "Expires: no end date." in details  # the demo Online org sets no limit
         assert status_line(app) == ("Done: Authorized to work offline for pro_adv, expires no end date; you are "
                                     "signed out and work without signing in.")
         state = read_state_toml(app)
@@ -158,6 +160,28 @@ async def test_a_prevented_enterprise_org_shows_the_sentence_and_clears_the_box(
         assert box.value is False and not box.disabled
         state = read_state_toml(app)
         assert "offline" not in state and "offline_intent" not in state and state["session"]
+
+
+async def test_an_unreachable_portal_clears_the_box_and_the_next_try_resolves_the_first(make_local_app):
+    app = await signed_in_app(make_local_app)
+    make_local_app.demo.faults.set("*allsourceTuiCheckOut", reset=True, times=1)
+    async with app.run_test() as pilot:
+        await tick_offline_box(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert status_line(app).startswith("Error: Could not reach 127.0.0.1:8443: the connection was reset.")
+        assert checkbox(app).value is False and not checkbox(app).disabled
+        assert "offline" not in read_state_toml(app)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, OfflinePrompt))
+        await pilot.press("y")
+        await settle(pilot)
+        assert checkbox(app).value is True
+        state = read_state_toml(app)
+        assert state["offline"] and "offline_intent" not in state
+        assert [r.path.rsplit("/", 1)[-1] for r in make_local_app.demo.request_log
+                if "allsourceTuiCheckOut" in r.path] == ["allsourceTuiCheckOut", "allsourceTuiCheckOutStatus",
+                                                         "allsourceTuiCheckOut"]
 
 
 # --- starting offline -------------------------------------------------------------------------------------------
