@@ -114,6 +114,23 @@ async def test_the_licensing_portal_cant_change_while_the_license_is_offline(mak
     assert app.service.licensing_portal().url == TUI_SNAPSHOT_URL
 
 
+async def test_configure_from_the_sign_in_window_closes_the_app_after_the_message(make_local_app):
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, LicensingPortalDialog)
+        await pilot.press("f4", "ctrl+u")
+        await paste(pilot, f"{TUI_SNAPSHOT_URL}/portal")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert "must close for the change to take effect" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert app.service.licensing_portal().url == f"{TUI_SNAPSHOT_URL}/portal"
+
+
 async def test_switching_from_the_online_org_to_the_enterprise_portal_over_https(make_app, demo_portal):
     app = make_app()
     await app.service.sign_in("pro_adv", DEMO_PASSWORD)
