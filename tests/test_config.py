@@ -110,7 +110,7 @@ def test_kind_is_guessed_from_the_url_when_not_given(tmp_path: Path) -> None:
     ('[network]\nproxy = "http://:3128"\n', 2, "proxy must be a proxy URL"),
     ('[network]\nproxy = "http://proxy:99999"\n', 2, "proxy must be a proxy URL"),
     ('[portal]\nlicensing_portal_url = "http://www.arcgis.com"\n', 2,
-     '[portal] licensing_portal_url is refused: the licensing portal URL must use https, not "http"'),
+     '[portal] licensing_portal_url is refused: the portal URL must use https, not "http"'),
     ('[portal]\nlicensing_portal_kind = "enterprise"\nlicensing_portal_url = "https://www.gis.example.com/portal"\n', 3,
      'is refused: do not include "www." in an ArcGIS Enterprise URL'),
     ("[portal]\nlicensing_portal_url = 7\n", 2, "[portal] licensing_portal_url must be a URL in quotes, not 7."),

@@ -45,7 +45,7 @@ async def test_portals_tab_marks_add_activate_and_remove(make_local_app):
         await pilot.press("enter")
         assert isinstance(app.screen, AddPortalDialog)  # refused inline with the sentence; the dialog stays
         assert app.screen.query_one("#url-feedback").visual.plain == (
-            'Error: The licensing portal URL must use https, not "http": use https:// at the start.')
+            'Error: The portal URL must use https, not "http": use https:// at the start.')
         assert len(app.service.portal_connections()) == 1
         await pilot.press("ctrl+u")
         await paste(pilot, OTHER + "/home/")

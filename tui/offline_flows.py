@@ -65,9 +65,9 @@ class OfflineFlows(RenewalFlows):
         except PortalRefused as refusal:
             self._drop_intent(intent)
             raise explain_refusal(refusal, this_machine=self.machine.machine_key) from None
-        except BaseException:
+        except Exception:
             self._drop_intent(intent)
-            raise
+            raise  # a cancelled task or Ctrl-C is no Exception: its intent stays, the request may have reached the portal
         offline = self._store_checkout(intent, checkout, session.full_name)
         if not connect:
             await self.sign_out()

@@ -110,23 +110,23 @@ def validate_portal_url_as_you_type(text: str, kind: PortalKind) -> str | None:
 def _parse(url: str) -> _PortalUrl:
     text = url.strip() if isinstance(url, str) else ""
     if not text:
-        raise _refuse(f"Enter the licensing portal URL, for example {EXAMPLE_ONLINE}.")
+        raise _refuse(f"Enter the portal URL, for example {EXAMPLE_ONLINE}.")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise _refuse("The licensing portal URL must not contain spaces or control characters; remove them.")
+        raise _refuse("The portal URL must not contain spaces or control characters; remove them.")
     if len(text) > MAX_URL_LENGTH:
-        raise _refuse("The licensing portal URL is too long; enter just https://host[:port][/webadaptor].")
+        raise _refuse("The portal URL is too long; enter just https://host[:port][/webadaptor].")
     if "\\" in text:
-        raise _refuse("The licensing portal URL must use / rather than \\ between its parts.")
+        raise _refuse("The portal URL must use / rather than \\ between its parts.")
     rest = _strip_scheme(text)
     end = _first_index(rest, "/?#")
     authority, tail = rest[:end], rest[end:]
     if "@" in authority:
-        raise _refuse("The licensing portal URL must not contain a user name or password (user:password@); "
+        raise _refuse("The portal URL must not contain a user name or password (user:password@); "
                       "remove that part and enter your credentials in the sign-in fields.")
     path_end = _first_index(tail, "?#")
     if path_end < len(tail):
         what = "a query (?…)" if tail[path_end] == "?" else "a fragment (#…)"
-        raise _refuse(f"The licensing portal URL must not contain {what}; "
+        raise _refuse(f"The portal URL must not contain {what}; "
                       f"remove everything from the {tail[path_end]} on.")
     host, port, loopback = _parse_authority(authority)
     return _PortalUrl(host=host, port=port, path=_normalize_path(tail), loopback=loopback)
@@ -141,13 +141,13 @@ def _strip_scheme(text: str) -> str:
     match = _SCHEME.fullmatch(text)
     # "localhost:8443/portal" is a host and a port, not a scheme called "localhost"
     if match is None or match.group(2)[:1].isdigit():
-        raise _refuse(f"The licensing portal URL must start with https://, for example {EXAMPLE_ONLINE}.")
+        raise _refuse(f"The portal URL must start with https://, for example {EXAMPLE_ONLINE}.")
     scheme, rest = match.group(1).lower(), match.group(2)
     if scheme != "https":
         shown = f'"{scheme}"' if len(scheme) <= 20 else "another scheme"
-        raise _refuse(f"The licensing portal URL must use https, not {shown}: use https:// at the start.")
+        raise _refuse(f"The portal URL must use https, not {shown}: use https:// at the start.")
     if not rest.startswith("//"):
-        raise _refuse("The licensing portal URL is malformed: write it as https://host[:port][/path].")
+        raise _refuse("The portal URL is malformed: write it as https://host[:port][/path].")
     return rest[2:]
 
 
@@ -161,14 +161,14 @@ def _parse_authority(authority: str) -> tuple[str, int | None, bool]:
     else:
         raw_host, _, port_text = authority.partition(":")
         if ":" in port_text:
-            raise _refuse("Put an IPv6 address in brackets in the licensing portal URL, e.g. https://[::1]:8443.")
+            raise _refuse("Put an IPv6 address in brackets in the portal URL, e.g. https://[::1]:8443.")
         host = _host_name(raw_host)
         port_text = ":" + port_text
     return host, _port(port_text.removeprefix(":")), _is_loopback(host)
 
 
 def _bad_host() -> PortalUrlError:
-    return _refuse("The host name in the licensing portal URL is not valid; "
+    return _refuse("The host name in the portal URL is not valid; "
                    "use a name like portal.example.com or an IP address.")
 
 
@@ -183,13 +183,13 @@ def _ipv6(text: str) -> str:
 
 def _host_name(raw: str) -> str:
     if not raw:
-        raise _refuse("The licensing portal URL has no host name: write it as https://host[:port][/path].")
+        raise _refuse("The portal URL has no host name: write it as https://host[:port][/path].")
     host = raw
     if not host.isascii():
         try:
             host = idna.encode(host, uts46=True).decode("ascii")
         except (UnicodeError, ValueError):
-            raise _refuse("The host name in the licensing portal URL is not a valid internationalised name; "
+            raise _refuse("The host name in the portal URL is not a valid internationalised name; "
                           "enter its xn-- form or check the spelling.") from None
     host = host.lower().removesuffix(".")
     labels = host.split(".")
@@ -207,7 +207,7 @@ def _port(text: str) -> int | None:
     if not text:
         return None
     if len(text) > 5 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= 65535:
-        raise _refuse("The port in the licensing portal URL must be a number from 1 to 65535.")
+        raise _refuse("The port in the portal URL must be a number from 1 to 65535.")
     port = int(text)
     return None if port == _DEFAULT_HTTPS_PORT else port
 
@@ -238,11 +238,11 @@ def _normalize_path(raw: str) -> str:
 
 def _normalize_segment(segment: str) -> str:
     if not _SEGMENT.fullmatch(segment):
-        raise _refuse("The path of the licensing portal URL contains a character that is not allowed; "
+        raise _refuse("The path of the portal URL contains a character that is not allowed; "
                       "the web adaptor name uses letters, digits, - . _ and ~.")
     decoded = _ESCAPE.sub(_decode_unreserved, segment)
     if decoded in (".", ".."):
-        raise _refuse("The path of the licensing portal URL must not contain . or .. segments; "
+        raise _refuse("The path of the portal URL must not contain . or .. segments; "
                       "write the web adaptor path plainly, e.g. /portal.")
     return decoded
 
