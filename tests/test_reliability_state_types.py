@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 
 from tui.licensing import LicensingService
 from tui.machine import MachineIdentity
-from tui.settings import Settings
+from tui.settings import SecretSettings, Settings
 from tui.state import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 EXAMPLES = 2000 if STRESS else 150
+SETTINGS = Settings(secrets=SecretSettings(credential_store="file"))  # about state typing: no keyring calls
 MACHINE = MachineIdentity(machine_id="types-test", os_user="tester", hostname="types-host")
 KEY = MACHINE.machine_key
 LICENSE = {"level": "Advanced", "extensions": {"Spatial Analyst": True, "3D Analyst": False},
@@ -82,7 +83,7 @@ def run_service_on(raw: bytes, table: str, outcomes: Counter) -> None:
         state_dir = Path(directory)
         (state_dir / "state.toml").write_bytes(raw)
         os.chmod(state_dir / "state.toml", 0o600)
-        service = LicensingService(Settings(), StateStore(state_dir), MACHINE)
+        service = LicensingService(SETTINGS, StateStore(state_dir), MACHINE)
         status = service.status()  # must not raise
         status.to_json()
         ignored = f"Ignored the [{table}] part" in " ".join(status.notices)
