@@ -25,8 +25,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     for name in ("ALLSOURCE_TUI_CONFIG", "ALLSOURCE_TUI_STATE_DIR", "ALLSOURCE_TUI_MACHINE_ID",
                  "ALLSOURCE_TUI_DEBUG", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY",
-                 "https_proxy", "http_proxy", "all_proxy", "NO_COLOR", "PYTHON_KEYRING_BACKEND"):
+                 "https_proxy", "http_proxy", "all_proxy", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    # Never the developer's real keyring; tests that want one install a fake with keyring.set_keyring().
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost,::1")
     return home
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 10
+    priority = -10  # keyring registers every subclass: never let it pick this fake by itself
 
     def __init__(self) -> None:
         super().__init__()
