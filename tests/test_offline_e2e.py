@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -184,3 +185,19 @@ async def test_a_portal_without_the_offline_operations_is_named_plainly(make_ser
             await service.authorize_offline(connect=True)
         assert refused.value.user_message == "This portal does not offer offline authorization to allsource-tui."
         assert service.read_state().offline == {}
+
+
+async def test_authorizing_again_after_an_interrupted_checkout_asks_the_portal_first(make_service, demo_portal):
+    async with make_service() as service:
+        await service.sign_in("pro_adv", DEMO_PASSWORD)
+        demo_portal.faults.set("*allsourceTuiCheckOut", latency=3.0, times=1)
+        service_short = make_service(read_timeout=0.5)  # the same computer and state, an impatient client
+        with pytest.raises(PortalUnreachable):  # the portal still handles the request after the client gave up
+            await service_short.authorize_offline(connect=True)
+        await service_short.aclose()
+        assert "interrupted" in " ".join(service.status().notices)
+        await asyncio.sleep(3.0)
+        offline = await service.authorize_offline(connect=True)
+        checkouts = [r for r in demo_portal.request_log if r.path.endswith("/allsourceTuiCheckOut")]
+    assert offline.device_credential is not None
+    assert len(checkouts) == 1, "recovered through the intent, not checked out a second time"

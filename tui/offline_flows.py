@@ -43,6 +43,12 @@ class OfflineFlows(RenewalFlows):
 
     async def authorize_offline(self, *, connect: bool) -> OfflineLicense:
         """Check the license out to this computer; ``connect=False`` then ends the portal session."""
+        if self.read_state().intents.get(self.machine.machine_key):
+            recovered = await self.recover_checkout()  # an earlier attempt may have reached the portal
+            if recovered is not None:
+                if not connect:
+                    await self.sign_out()
+                return recovered
         state = self.read_state()
         if state.offline.get(self.machine.machine_key):
             raise LicenseRuleError("ArcGIS AllSource is already authorized to work offline on this computer.")

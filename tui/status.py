@@ -84,6 +84,9 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
     license_info = state.license if signed_in else None
     if offline is not None and (license_info is None or not signed_in):
         license_info = offline.license
+    if machine.machine_key in state.intents:
+        notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
+                             "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
