@@ -1,6 +1,6 @@
 """allsource-tui benchmarks: each figure with its baseline measured in the same run, as a table.
 
-    python tests/benchmarks/run.py               # all of them (about a minute)
+    python tests/benchmarks/run.py               # all of them (about two minutes)
     python tests/benchmarks/run.py --runs 21     # more repetitions (medians of N)
     python tests/benchmarks/run.py --markdown    # the table as Markdown, for the README
 
@@ -11,6 +11,7 @@ temporary HOME against the demo portal on 127.0.0.1; nothing touches your real c
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     root = isolate_environment()
+    try:
+        return run(args, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
     import bench_startup  # noqa: PLC0415 - after the environment is isolated
     import bench_tui  # noqa: PLC0415
 
@@ -51,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"sign-in: median of {args.sign_ins}, demo portal adding 100 ms to every request")
     if "keys" in groups:
         rows += bench_tui.key_rows(root, args.presses)
-        notes.append(f"keys: {2 * args.presses} presses each way, headless, frame produced by the compositor")
+        notes.append(f"keys: each key pressed {args.presses} times, headless; drawn = first frame the compositor produced")
     print(f"allsource-tui benchmarks — {machine()}")
     print(table(rows, markdown=args.markdown))
     for note in notes:
