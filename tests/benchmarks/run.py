@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         notes.append(f"sign-in: median of {args.sign_ins}, demo portal adding 100 ms to every request")
     if "keys" in groups:
         rows += bench_tui.key_rows(root, args.presses)
-        notes.append(f"keys: each key pressed {args.presses} times, headless; drawn = first frame the compositor produced")
+        notes.append(f"keys: each key pressed {args.presses} times, headless; drawn = the compositor's first frame")
     print(f"allsource-tui benchmarks — {machine()}")
     print(table(rows, markdown=args.markdown))
     for note in notes:
