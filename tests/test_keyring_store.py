@@ -96,7 +96,7 @@ async def test_unusable_keyring_falls_back_to_the_state_file_with_a_notice(make_
         await service.sign_in("pro_adv", DEMO_PASSWORD)
         elapsed = time.monotonic() - started
         status = service.status()
-    assert elapsed < 4.5, f"sign-in took {elapsed:.1f} s"
+    assert elapsed < 6, f"sign-in took {elapsed:.1f} s"  # keyring calls are bounded to 3 s; a hang must not add more
     assert state_session(service)["token_store"] == "state" and "access_token" in state_session(service)
     assert status.secrets_location.startswith("state file") and status.signed_in
     assert any("state file" in notice for notice in status.notices)

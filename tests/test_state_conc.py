@@ -106,7 +106,7 @@ def test_tp_lock_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
             state_workers.bump(data)
         process.join(5)
     print(f"TP-LOCK: holder SIGKILLed: re-acquired after {max(waits) * 1000:.0f} ms at worst ({kills} kills)")
-    assert max(waits) < 1.0
+    assert max(waits) < 3.0  # the kernel drops the lock with the process; the lock timeout would be 5 s
     assert StateStore(tmp_path).load()["counter"] == kills
 
 

@@ -63,7 +63,7 @@ class LicenseApp(App[int]):
             return
         self.push_screen(StartScreen(self.service, notice=" ".join(status.notices)))
         if status.signed_in and self.check_license_at_start:
-            self.check_license()
+            self.call_after_refresh(self.check_license)  # first frame first: the HTTP stack costs ~0.3 s to load
 
     def _sign_in_screen(self, notice: str = "") -> SignInScreen:
         return SignInScreen(self.service, notice=notice, demo_hint=self.demo_hint)
