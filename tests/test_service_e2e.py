@@ -102,3 +102,12 @@ async def test_license_refresh_reads_fresh_from_the_portal(make_service, demo_po
         license_info = await service.refresh_license()
     assert license_info.level == "Advanced"
     assert len(demo_portal.request_log) > before
+
+
+async def test_the_allsource_listing_is_remembered_per_portal_across_sign_out(make_service, demo_portal):
+    async with make_service() as service:
+        await service.sign_in("pro_adv", DEMO_PASSWORD)
+        listing = service.read_state().license.listing_id
+        await service.sign_out()
+        assert service.read_state().listing_ids == {demo_portal.url: listing}
+        assert (await service.sign_in("pro_adv", DEMO_PASSWORD)).listing_id == listing

@@ -62,6 +62,7 @@ class SessionFlows(ServiceCore):
             old = state.session
             state.session = session
             state.license = license_info
+            _remember_listing(state, session.portal_url, license_info)
             state.last_username = user.username
             _remember_portal(state, session.portal_url)
         if old is not None and old.access_token != session.access_token:
@@ -93,6 +94,7 @@ class SessionFlows(ServiceCore):
             lambda client, token: self._read_license_only(client, token, session.username))
         with self.edit_state() as state:
             state.license = license_info
+            _remember_listing(state, session.portal_url, license_info)
         if license_info.level is None:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         return license_info
@@ -158,8 +160,9 @@ class SessionFlows(ServiceCore):
         return user, license_info
 
     async def _read_license_only(self, client: PortalClient, token: Secret, username: str) -> LicenseInfo:
-        cached = self.read_state().license
-        cached_id = cached.listing_id if cached else None
+        # The listing id is remembered per portal, so that its entitlements join the first batch of requests
+        state = self.read_state()
+        cached_id = state.listing_ids.get(client.portal_url) or (state.license.listing_id if state.license else None)
         user_type, listings, cached_entitlements = await asyncio.gather(
             client.user_license_type(username, token), client.provisioned_listings(username, token),
             self._entitlements_or_none(client, cached_id, username, token))
@@ -182,6 +185,11 @@ class SessionFlows(ServiceCore):
             return await client.user_entitlements(listing_id, username, token)
         except (Forbidden, NotFound):
             return None
+
+
+def _remember_listing(state, portal_url: str, license_info: LicenseInfo) -> None:
+    if license_info.listing_id:
+        state.listing_ids[portal_url] = license_info.listing_id
 
 
 def _remember_portal(state, url: str) -> None:

@@ -13,7 +13,7 @@ from tui.models import LicenseInfo, LicensingPortal, OfflineIntent, OfflineLicen
 from tui.secret import Secret
 
 OWNED_KEYS = ("last_username", "workstation_alias", "licensing_portal", "portals", "session", "license",
-              "offline", "offline_intent")
+              "offline", "offline_intent", "listing_ids")
 
 
 @dataclass
@@ -27,6 +27,7 @@ class AppState:
     last_username: str | None = None
     offline: dict[str, OfflineLicense] = field(default_factory=dict)      # by machine key (LIC-1)
     intents: dict[str, OfflineIntent] = field(default_factory=dict)       # by machine key
+    listing_ids: dict[str, str] = field(default_factory=dict)            # AllSource listing by portal URL
     notices: list[str] = field(default_factory=list)
 
     @classmethod
@@ -41,6 +42,7 @@ class AppState:
             "last_username": lambda v: setattr(state, "last_username", _text(v)),
             "offline": lambda v: state.offline.update({k: _offline(x) for k, x in _table(v).items()}),
             "offline_intent": lambda v: state.intents.update({k: _intent(x) for k, x in _table(v).items()}),
+            "listing_ids": lambda v: state.listing_ids.update({_text(k): _text(x) for k, x in _table(v).items()}),
         }
         for key, read in readers.items():
             if key in data:
@@ -63,6 +65,7 @@ class AppState:
             "license": _license_dict(self.license),
             "offline": {k: _offline_dict(v) for k, v in self.offline.items()} or None,
             "offline_intent": {k: _intent_dict(v) for k, v in self.intents.items()} or None,
+            "listing_ids": dict(self.listing_ids) or None,
         }
         data.update({k: _drop_none(v) for k, v in values.items() if v is not None})
 
