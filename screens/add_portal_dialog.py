@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from screens.dialog import Dialog
 from tui.errors import UsageError
 from tui.urls import guess_kind, validate_portal_url_as_you_type
 
@@ -28,26 +28,17 @@ def url_problem(text: str) -> str | None:
     return validate_portal_url_as_you_type(text, guess_kind(text) or "enterprise")
 
 
-class AddPortalDialog(ModalScreen[str | None]):
+class AddPortalDialog(Dialog[str | None]):
     """Add a portal connection; dismisses with the URL ``add`` stored, or None on cancel."""
 
     DEFAULT_CSS = """
     AddPortalDialog {
-        align: center middle;
-        & > #dialog {
-            width: 76; height: auto; max-height: 100%;
-            border: round $primary; border-title-style: bold;
-            background: $surface; padding: 0 1;
-        }
-        & #body { height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
         & #portal-url { border: round $border-blurred; padding: 0 1; }
         & #portal-url:focus { border: round $border; }
         & #portal-url.-invalid { border: round $error 60%; }
         & #portal-url.-invalid:focus { border: round $error; }
         & #url-feedback { color: $text-muted; }
         & #url-feedback.-error { color: $text-error; }
-        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons > Button { margin-left: 2; }
     }
     """
 

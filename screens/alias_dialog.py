@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from screens.dialog import Dialog
 from tui.errors import UsageError
 from tui.offline_flows import MAX_ALIAS_LENGTH, validate_alias
 
@@ -38,18 +38,11 @@ def alias_problem(value: str) -> str | None:
     return None
 
 
-class AliasDialog(ModalScreen[str | None]):
+class AliasDialog(Dialog[str | None]):
     """Edit the workstation alias; dismisses with the cleaned alias, or None on cancel."""
 
     DEFAULT_CSS = """
     AliasDialog {
-        align: center middle;
-        & > #dialog {
-            width: 76; height: auto; max-height: 100%;
-            border: round $primary; border-title-style: bold;
-            background: $surface; padding: 0 1;
-        }
-        & #body { height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
         & #intro { color: $text-muted; margin-bottom: 1; }
         & #alias { border: round $border-blurred; padding: 0 1; }
         & #alias:focus { border: round $border; }
@@ -57,8 +50,6 @@ class AliasDialog(ModalScreen[str | None]):
         & #alias.-invalid:focus { border: round $error; }
         & #alias-feedback { color: $text-muted; }
         & #alias-feedback.-error { color: $text-error; }
-        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons > Button { margin-left: 2; }
     }
     """
 

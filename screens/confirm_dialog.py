@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
+
+from screens.dialog import Dialog
 
 
 def with_key(label: str, key: str) -> str:
@@ -21,22 +22,14 @@ def with_key(label: str, key: str) -> str:
     return label if label.rstrip().lower().endswith(hint) else f"{label} {hint}"
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Ask a question; dismisses with True for yes and False for no or Esc."""
 
     DEFAULT_CSS = """
     ConfirmDialog {
-        align: center middle;
-        & > #dialog {
-            width: auto; min-width: 40; max-width: 76;
-            height: auto; max-height: 100%;
-            border: round $primary; border-title-style: bold;
-            background: $surface; padding: 0 1;
-        }
-        & #body { width: auto; max-width: 72; height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
+        & > #dialog { width: auto; min-width: 40; max-width: 76; }
+        & #body { width: auto; max-width: 72; }
         & #message { width: auto; max-width: 72; }
-        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons > Button { margin-left: 2; }
     }
     """
 

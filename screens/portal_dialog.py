@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from screens.dialog import Dialog
 from tui.errors import AllSourceError, PortalUnreachable, PortalUrlError
 from tui.models import LicensingPortal
 from tui.settings import PortalKind
@@ -66,18 +66,11 @@ class KindRadio(RadioButton):
         return Content.assemble(("(•)" if self.value else "( )", self.get_visual_style("toggle--button")))
 
 
-class LicensingPortalDialog(ModalScreen[LicensingPortal | None]):
+class LicensingPortalDialog(Dialog[LicensingPortal | None]):
     """Choose the licensing portal; dismisses with the saved LicensingPortal, or None on cancel."""
 
     DEFAULT_CSS = """
     LicensingPortalDialog {
-        align: center middle;
-        & > #dialog {
-            width: 76; height: auto; max-height: 100%;
-            border: round $primary; border-title-style: bold;
-            background: $surface; padding: 0 1;
-        }
-        & #body { height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
         & #heading { text-style: bold; }
         & #current, #example { color: $text-muted; }
         & #kind { border: round $border-blurred; padding: 0 1; background: $surface; }
@@ -89,8 +82,6 @@ class LicensingPortalDialog(ModalScreen[LicensingPortal | None]):
         & #url-feedback { color: $text-muted; }
         & .-error { color: $text-error; }
         & #status { height: auto; }
-        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons > Button { margin-left: 2; }
         & #save-anyway { display: none; }
         &.-offer-save #save-anyway { display: block; }
     }

@@ -1,0 +1,28 @@
+"""Dialog: the frame every modal dialog shares — a centred round box with a scrolling body and buttons at the bottom.
+
+Subclasses keep only what is theirs in DEFAULT_CSS (their fields, their width when it isn't 76 columns).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+ResultType = TypeVar("ResultType")
+
+
+class Dialog(ModalScreen[ResultType]):
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & > #dialog {
+            width: 76; height: auto; max-height: 100%;
+            border: round $primary; border-title-style: bold;
+            background: $surface; padding: 0 1;
+        }
+        & #body { height: auto; max-height: 75vh; scrollbar-size-vertical: 1; }
+        & #buttons { dock: bottom; width: 100%; height: auto; align-horizontal: right; margin-top: 1; }
+        & #buttons > Button { margin-left: 2; }
+    }
+    """
