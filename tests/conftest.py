@@ -226,7 +226,8 @@ def screen_text(app) -> str:
 
 
 async def settle(pilot) -> None:
-    """Wait for every worker, then for the screen changes they caused."""
+    """Wait for every worker (also one started after the first frame), then for the screen changes they caused."""
+    await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
