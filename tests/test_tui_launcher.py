@@ -117,3 +117,14 @@ def test_demo_reuses_its_port_and_the_stored_url_follows_when_the_port_moves(tmp
 async def _sign_in_and_close(service) -> None:
     await service.sign_in("pro_adv", DEMO_PASSWORD)
     await service.aclose()
+
+
+def test_the_demo_state_dir_is_private_from_the_first_start(tmp_path):
+    from tui.tui_launcher import start_demo_portal
+
+    demo_state = tmp_path / "state" / "demo"
+    portal = start_demo_portal(demo_state)
+    try:
+        assert demo_state.stat().st_mode & 0o777 == 0o700
+    finally:
+        portal.stop()

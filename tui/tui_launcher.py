@@ -85,6 +85,7 @@ def start_demo_portal(demo_state_dir: Path):  # noqa: ANN201 - DemoPortal, impor
     """The demo portal in a background thread, on the port it had last time when that port is still free."""
     from tui.demo_portal import DemoPortal  # noqa: PLC0415
 
+    demo_state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # before the portal's data dir: it holds state
     data_dir = paths.demo_data_dir(demo_state_dir)
     last = _read_port(data_dir / LAST_PORT_FILE)
     for port in ([last] if last else []) + [0]:
