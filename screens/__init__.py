@@ -7,7 +7,8 @@ from screens.message_dialog import MessageDialog
 from screens.portal_dialog import LicensingPortalDialog
 from screens.settings import SettingsScreen
 from screens.sign_in import SignInScreen
+from screens.sso_dialog import SsoDialog
 from screens.start import StartScreen
 
 __all__ = ["AliasDialog", "ConfirmDialog", "HelpScreen", "LicensingPortalDialog", "MessageDialog", "SettingsScreen",
-           "SignInScreen", "StartScreen"]
+           "SignInScreen", "SsoDialog", "StartScreen"]

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
+from screens.sso_dialog import SsoDialog
 from tui import bindings as keys
 from tui.errors import AllSourceError
 from tui.widgets.checkbox import SpaceCheckbox
@@ -37,6 +38,7 @@ class SignInScreen(Screen[None]):
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
+        bind(keys.SIGN_IN_SSO, "sign_in_sso"),
     ]
 
     app: LicenseApp  # type: ignore[assignment]
@@ -67,6 +69,8 @@ class SignInScreen(Screen[None]):
                 with Horizontal(id="buttons"):
                     yield Button(Content("Sign In [Enter]"), id="sign-in", variant="primary", compact=True)
                     yield Button(Content("Configure your licensing options [F2]"), id="configure", compact=True)
+                with Horizontal(id="sso-buttons"):
+                    yield Button(Content("Sign in with your organization (SSO) [F3]"), id="sso", compact=True)
                 yield Progress(id="progress")
                 yield StatusLine(self.notice, id="error")
                 yield StatusLine("", id="try-next")
@@ -102,6 +106,8 @@ class SignInScreen(Screen[None]):
             self.action_sign_in()
         elif event.button.id == "configure":
             self.action_configure()
+        elif event.button.id == "sso":
+            self.action_sign_in_sso()
 
     def action_sign_in(self) -> None:
         username, password = self.username.value.strip(), self.password.value
@@ -111,6 +117,20 @@ class SignInScreen(Screen[None]):
             empty.focus()
             return
         self._attempt = self._sign_in(username, password, self.query_one("#auto", Checkbox).value)
+
+    def action_sign_in_sso(self) -> None:
+        """Sign in with your organization: a pending password sign-in is abandoned, the dialog takes the code."""
+        self.action_cancel_sign_in()
+        self.app.push_screen(SsoDialog(self.service, auto=self.query_one("#auto", Checkbox).value),
+                             self._after_sso)
+
+    def _after_sso(self, license_info: object | None) -> None:
+        if license_info is not None:
+            self._signed_in()
+
+    def _signed_in(self) -> None:
+        """The one "signed in" path of this window, for the password and the SSO sign-in alike."""
+        self.post_message(self.SignedIn())
 
     def action_configure(self) -> None:
         """Configure your licensing options; a pending sign-in to the old portal is abandoned first."""
@@ -141,7 +161,7 @@ class SignInScreen(Screen[None]):
         except AllSourceError as error:
             self._after_failure(error)
         else:
-            self.post_message(self.SignedIn())
+            self._signed_in()
         finally:
             if get_current_worker() is self._attempt:  # a newer attempt (a second Enter) keeps its progress line
                 self._set_busy(False)
