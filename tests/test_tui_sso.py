@@ -1,0 +1,129 @@
+"""Sign in with your organization (SSO) from the sign-in window, keys only, against the demo portal over HTTPS.
+
+The test plays the user's browser on another device (tests/sso_browser.py) with the link the dialog shows.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+
+import pytest
+from textual.widgets import Input
+
+from screens import SignInScreen, SsoDialog, StartScreen
+from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text
+from tests.sso_browser import approve_in_browser
+
+pytestmark = pytest.mark.e2e
+
+
+async def open_sso_dialog(pilot) -> SsoDialog:
+    await pilot.press("f3")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SsoDialog)
+    return dialog
+
+
+async def paste_and_submit(pilot, pasted: str) -> None:
+    await type_text(pilot, pasted)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_f3_shows_the_link_and_a_pasted_code_signs_in(make_app, demo_portal):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "Sign in with your organization (SSO) [F3]" in screen_text(app)
+        dialog = await open_sso_dialog(pilot)
+        url = dialog.link_text
+        assert url == dialog.request.authorize_url
+        assert "oauth2/authorize" in url and "code_challenge" in url
+        assert dialog.request.pkce.verifier.reveal() not in url
+        assert app.focused is dialog.code_input
+        code, _state = await approve_in_browser(url, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
+        await paste_and_submit(pilot, f"SUCCESS code={code}")
+        assert isinstance(app.screen, StartScreen)
+        assert "Avery Pro (pro_adv)" in screen_text(app)
+        session = read_state_toml(app)["session"]
+        assert session["method"] == "oauth" and session["username"] == "pro_adv"
+        assert session["auto_sign_in"] is True
+        assert code not in app.service.store.path.read_text()
+
+
+async def test_a_wrong_code_is_refused_inline_and_the_dialog_stays(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await open_sso_dialog(pilot)
+        await pilot.press("enter")
+        assert "Paste the code" in dialog.query_one("#error").visual.plain
+        await paste_and_submit(pilot, "not-a-real-code")
+        assert app.screen is dialog
+        error = dialog.query_one("#error").visual.plain
+        assert error.startswith("Error: ") and "did not accept that code" in error
+        assert dialog.code_input.value == "" and app.focused is dialog.code_input
+        assert not dialog.query_one("#progress").display
+        assert "session" not in read_state_toml(app)
+
+
+async def test_a_code_of_another_attempt_is_refused_by_its_state(make_app, demo_portal):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await open_sso_dialog(pilot)
+        other = app.service.begin_sso()
+        code, state = await approve_in_browser(other.authorize_url, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
+        await paste_and_submit(pilot, f"?code={code}&state={state}")
+        assert app.screen is dialog
+        assert "another sign-in attempt" in dialog.query_one("#error").visual.plain
+
+
+async def test_esc_cancels_back_to_the_sign_in_window(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await open_sso_dialog(pilot)
+        await type_text(pilot, "half-pasted")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert app.focused is not None and app.focused.id == "username"
+        assert "session" not in read_state_toml(app)
+
+
+async def test_f5_copies_the_link_with_osc52(make_app, monkeypatch):
+    app = make_app()
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await open_sso_dialog(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert copied == [dialog.request.authorize_url]
+        assert "Copied (if your terminal allows OSC 52)" in dialog.query_one("#copied").visual.plain
+        assert "Shift+drag" in dialog.query_one("#copied").visual.plain
+
+
+async def test_no_browser_is_ever_opened_and_auto_sign_in_off_is_kept(make_app, demo_portal, monkeypatch):
+    """TP-HEADLESS: over SSH there is no browser; the flow shows the link and never calls webbrowser."""
+    opened: list[str] = []
+
+    def refuse(url: str, *args, **kwargs) -> bool:
+        opened.append(url)
+        raise AssertionError("the TUI must never open a browser")
+
+    for name in ("open", "open_new", "open_new_tab"):
+        monkeypatch.setattr(webbrowser, name, refuse)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("tab", "tab", "space")  # Username → Password → "Sign in automatically": off
+        dialog = await open_sso_dialog(pilot)
+        assert dialog.auto is False
+        code, _ = await approve_in_browser(dialog.link_text, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
+        dialog.query_one("#code", Input).value = code
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        session = read_state_toml(app)["session"]
+        assert session["method"] == "oauth" and session["auto_sign_in"] is False
+    assert opened == []
