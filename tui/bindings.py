@@ -25,7 +25,7 @@ APP_HELP = Key("app.help", "f1", "Help")
 SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
 SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
 SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
-SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in with your organization")
+SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in (SSO)")
 
 SSO_COPY = Key("sso.copy", "f5", "Copy link")
 SSO_CANCEL = Key("sso.cancel", "escape", "Cancel")
