@@ -127,3 +127,21 @@ async def test_no_browser_is_ever_opened_and_auto_sign_in_off_is_kept(make_app, 
         session = read_state_toml(app)["session"]
         assert session["method"] == "oauth" and session["auto_sign_in"] is False
     assert opened == []
+
+
+def test_sso_dialog_snapshot(snap_compare, make_local_app):
+    """80x24 picture of the dialog. The link carries a random PKCE challenge and state, so the request the dialog
+    gets shows a fixed link of the same shape instead (the other tests check the real one)."""
+    from dataclasses import replace
+
+    fixed = ("https://127.0.0.1:8443/sharing/rest/oauth2/authorize?client_id=allsource-tui&response_type=code"
+             "&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&code_challenge=" + "C" * 43
+             + "&code_challenge_method=S256&state=" + "S" * 32 + "&expiration=20160")
+    app = make_local_app()
+    begin_sso = app.service.begin_sso
+    app.service.begin_sso = lambda: replace(begin_sso(), authorize_url=fixed)
+
+    async def run_before(pilot) -> None:
+        await open_sso_dialog(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
