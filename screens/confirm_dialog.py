@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import Dialog
+from screens.dialog import MessageBox
 
 
 def with_key(label: str, key: str) -> str:
@@ -22,16 +22,8 @@ def with_key(label: str, key: str) -> str:
     return label if label.rstrip().lower().endswith(hint) else f"{label} {hint}"
 
 
-class ConfirmDialog(Dialog[bool]):
+class ConfirmDialog(MessageBox[bool]):
     """Ask a question; dismisses with True for yes and False for no or Esc."""
-
-    DEFAULT_CSS = """
-    ConfirmDialog {
-        & > #dialog { width: auto; min-width: 40; max-width: 76; }
-        & #body { width: auto; max-width: 72; }
-        & #message { width: auto; max-width: 72; }
-    }
-    """
 
     HELP = """
 ## Confirm

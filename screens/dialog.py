@@ -26,3 +26,15 @@ class Dialog(ModalScreen[ResultType]):
         & #buttons > Button { margin-left: 2; }
     }
     """
+
+
+class MessageBox(Dialog[ResultType]):
+    """A dialog that only shows text and buttons: as narrow as its message allows (40–76 columns)."""
+
+    DEFAULT_CSS = """
+    MessageBox {
+        & > #dialog { width: auto; min-width: 40; max-width: 76; }
+        & #body { width: auto; max-width: 72; }
+        & #message { width: auto; max-width: 72; }
+    }
+    """

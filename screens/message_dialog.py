@@ -13,19 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import Dialog
+from screens.dialog import MessageBox
 
 
-class MessageDialog(Dialog[None]):
+class MessageDialog(MessageBox[None]):
     """Show a message; every way out dismisses with None."""
-
-    DEFAULT_CSS = """
-    MessageDialog {
-        & > #dialog { width: auto; min-width: 40; max-width: 76; }
-        & #body { width: auto; max-width: 72; }
-        & #message { width: auto; max-width: 72; }
-    }
-    """
 
     HELP = """
 ## Message
