@@ -1,4 +1,4 @@
-"""The screens and dialogs of the TUI. Only tui/app.py imports this package; screens never import tui.app."""
+"""The screens and dialogs of the TUI. Only tui/ui/app.py imports this package; screens never import tui.ui.app."""
 
 from screens.alias_dialog import AliasDialog
 from screens.confirm_dialog import ConfirmDialog

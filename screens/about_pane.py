@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from tui import __version__
-from tui.status import Status
+from tui.service.status import Status
 
 
 class AboutPane(VerticalScroll):

@@ -1,6 +1,6 @@
 """AddPortalDialog: "Add Portal", a new portal connection for the Portals tab.
 
-The URL is checked as the user types (``tui.urls``, the same kind guess as ``service.add_portal``); OK hands it to
+The URL is checked as the user types (``tui.core.urls``, the same kind guess as ``service.add_portal``); OK hands it to
 ``add`` (``service.add_portal``), whose UsageError sentence stays under the field. The dialog dismisses with the
 normalised URL that was added, or None on cancel.
 """
@@ -17,8 +17,8 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.dialog import Dialog
-from tui.errors import UsageError
-from tui.urls import guess_kind, validate_portal_url_as_you_type
+from tui.core.errors import UsageError
+from tui.core.urls import guess_kind, validate_portal_url_as_you_type
 
 HINT = "Example: https://<urlKey>.maps.arcgis.com or https://<host>[:port]/<webadaptor>"
 

@@ -1,6 +1,6 @@
 """AliasDialog: "Edit Alias", the workstation alias that names this computer in the administrator's license views.
 
-The rules live in ``tui.offline_flows.validate_alias`` (empty, too long, control characters); the dialog shows its
+The rules live in ``tui.service.offline.validate_alias`` (empty, too long, control characters); the dialog shows its
 sentence under the field while the user types, and OK only dismisses with a valid, cleaned alias.
 """
 
@@ -15,8 +15,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.dialog import Dialog
-from tui.errors import UsageError
-from tui.offline_flows import MAX_ALIAS_LENGTH, validate_alias
+from tui.core.errors import UsageError
+from tui.service.offline import MAX_ALIAS_LENGTH, validate_alias
 
 HINT = f"Valid alias (at most {MAX_ALIAS_LENGTH} characters)."
 

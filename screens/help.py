@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tui import bindings as keys
-from tui.widgets.keys import bind
+from tui.ui import bindings as keys
+from tui.ui.widgets.keys import bind
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown as RichMarkdown

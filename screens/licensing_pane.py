@@ -11,10 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Static
 
 from screens.offline_section import OfflineSection
-from tui import bindings as keys
-from tui.status import Status
-from tui.widgets.keys import bind
-from tui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows
+from tui.ui import bindings as keys
+from tui.service.status import Status
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows
 
 
 class LicensingPane(VerticalScroll):

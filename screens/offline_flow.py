@@ -16,13 +16,13 @@ from screens.alias_dialog import AliasDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.message_dialog import MessageDialog
 from screens.offline_prompt import OfflinePrompt
-from tui.errors import AllSourceError, NotSignedIn
-from tui.status import Status
-from tui.widgets.text import short_date
+from tui.core.errors import AllSourceError, NotSignedIn
+from tui.service.status import Status
+from tui.ui.widgets.text import short_date
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
-    from tui.models import OfflineLicense
+    from tui.ui.app import LicenseApp
+    from tui.core.models import OfflineLicense
 
 OFFLINE_GROUP = "offline"
 

@@ -15,13 +15,13 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Static
 
 from screens.offline_flow import authorize_offline, check_in_offline, run_offline
-from tui.status import Status
-from tui.widgets.checkbox import TextCheckbox
-from tui.widgets.progress import Progress
-from tui.widgets.text import short_date
+from tui.service.status import Status
+from tui.ui.widgets.checkbox import TextCheckbox
+from tui.ui.widgets.progress import Progress
+from tui.ui.widgets.text import short_date
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
 
 LABEL = "Authorize ArcGIS AllSource to work offline"
 

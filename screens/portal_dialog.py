@@ -1,7 +1,7 @@
 """LicensingPortalDialog: the "Licensing" dialog, "Configure your licensing options" (DESIGN.md §8).
 
 The user picks ArcGIS Online or ArcGIS Enterprise and types the portal URL; the URL is checked as they type by
-``tui.urls``. OK hands kind and URL to ``service.set_licensing_portal`` in an exclusive worker, which asks the portal
+``tui.core.urls``. OK hands kind and URL to ``service.set_licensing_portal`` in an exclusive worker, which asks the portal
 what it is before saving. If the portal can't be reached the dialog offers "Save anyway" (F2). ``service`` is any
 object with that coroutine method, so tests can pass a fake. The caller tells the user the change needs a restart.
 """
@@ -19,10 +19,10 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from screens.dialog import Dialog
-from tui.errors import AllSourceError, PortalUnreachable, PortalUrlError
-from tui.models import LicensingPortal
-from tui.settings import PortalKind
-from tui.urls import normalize_portal_url, validate_portal_url_as_you_type
+from tui.core.errors import AllSourceError, PortalUnreachable, PortalUrlError
+from tui.core.models import LicensingPortal
+from tui.core.settings import PortalKind
+from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
 
 KIND_LABELS: dict[PortalKind, str] = {"online": "ArcGIS Online", "enterprise": "ArcGIS Enterprise"}
 URL_EXAMPLES: dict[PortalKind, str] = {

@@ -18,13 +18,13 @@ from textual.widgets import Label, Static
 
 from screens.add_portal_dialog import AddPortalDialog
 from screens.confirm_dialog import ConfirmDialog
-from tui import bindings as keys
-from tui.errors import AllSourceError
-from tui.widgets.keys import bind
-from tui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
+from tui.ui import bindings as keys
+from tui.core.errors import AllSourceError
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
 
 LEGEND = (f"{ACTIVE_MARK}: the portal ArcGIS AllSource works with now.\n"
           f"{KEY_MARK}: the portal that validates your Named User license.\n"

@@ -18,14 +18,14 @@ from textual.widgets.option_list import Option
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
 from screens.portals_pane import PortalsPane
-from tui import bindings as keys
-from tui.status import Status
-from tui.widgets.keys import bind
-from tui.widgets.status_line import StatusLine
+from tui.ui import bindings as keys
+from tui.service.status import Status
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
-    from tui.licensing import LicensingService
+    from tui.ui.app import LicenseApp
+    from tui.service.licensing import LicensingService
 
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
 

@@ -18,17 +18,17 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from screens.sso_dialog import SsoDialog
-from tui import bindings as keys
-from tui.errors import AllSourceError
-from tui.widgets.checkbox import SpaceCheckbox
-from tui.widgets.keys import bind
-from tui.widgets.progress import Progress
-from tui.widgets.status_line import Kind, StatusLine
-from tui.widgets.text import try_next
+from tui.ui import bindings as keys
+from tui.core.errors import AllSourceError
+from tui.ui.widgets.checkbox import SpaceCheckbox
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.progress import Progress
+from tui.ui.widgets.status_line import Kind, StatusLine
+from tui.ui.widgets.text import try_next
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
-    from tui.licensing import LicensingService
+    from tui.ui.app import LicenseApp
+    from tui.service.licensing import LicensingService
 
 
 class SignInScreen(Screen[None]):

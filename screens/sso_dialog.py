@@ -17,17 +17,17 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from screens.dialog import Dialog
-from tui import bindings as keys
-from tui.errors import AllSourceError
-from tui.widgets.keys import bind
-from tui.widgets.progress import Progress
-from tui.widgets.status_line import StatusLine
-from tui.widgets.text import try_next
+from tui.ui import bindings as keys
+from tui.core.errors import AllSourceError
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.progress import Progress
+from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.text import try_next
 
 if TYPE_CHECKING:
-    from tui.licensing import LicensingService
-    from tui.models import LicenseInfo
-    from tui.sso_flows import SsoRequest
+    from tui.service.licensing import LicensingService
+    from tui.core.models import LicenseInfo
+    from tui.service.sso import SsoRequest
 
 INTRO = ("Open this link in a browser on any device, sign in with your organization's account, then paste the "
          "code the portal shows below.")

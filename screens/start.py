@@ -9,15 +9,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from tui import bindings as keys
-from tui.status import Status
-from tui.widgets.keys import bind
-from tui.widgets.status_line import StatusLine
-from tui.widgets.text import KEY, identity_line, license_summary
+from tui.ui import bindings as keys
+from tui.service.status import Status
+from tui.ui.widgets.keys import bind
+from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.text import KEY, identity_line, license_summary
 
 if TYPE_CHECKING:
-    from tui.app import LicenseApp
-    from tui.licensing import LicensingService
+    from tui.ui.app import LicenseApp
+    from tui.service.licensing import LicensingService
 
 
 class StartScreen(Screen[None]):

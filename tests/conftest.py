@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.machine import MachineIdentity
-from tui.settings import NetworkSettings, PortalSettings, Settings
+from tui.core.machine import MachineIdentity
+from tui.core.settings import NetworkSettings, PortalSettings, Settings
 
 DEMO_PASSWORD = "allsource-demo"
 
@@ -56,8 +56,8 @@ def demo_settings(portal, *, enterprise: bool = False, **network) -> Settings:
 @pytest.fixture
 def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]:
     """Factory of LicensingService instances acting as a given computer and OS user against the demo portal."""
-    from tui.licensing import LicensingService
-    from tui.state import StateStore
+    from tui.service.licensing import LicensingService
+    from tui.state.store import StateStore
 
     made = []
 
@@ -96,7 +96,7 @@ TUI_SNAPSHOT_URL = "https://127.0.0.1:8443"
 
 def tui_settings(settings: Settings) -> Settings:
     """A fixed theme and no blinking cursor: pictures and key tests must not depend on timing."""
-    from tui.settings import UISettings
+    from tui.core.settings import UISettings
 
     return replace(settings, ui=UISettings(theme="textual-dark", cursor_blink=False, mouse=True))
 
@@ -115,7 +115,7 @@ def make_app(make_service) -> Callable[..., object]:
 
     ``portal_url`` replaces the licensing portal (e.g. a closed port); ``trust_demo_ca=False`` drops the demo CA.
     """
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
 
     def factory(machine_id: str = "machine-a", *, portal_url: str | None = None, trust_demo_ca: bool = True,
                 check_license_at_start: bool = True, demo_hint: str = "", keys: dict | None = None,
@@ -188,11 +188,11 @@ def make_local_app(tmp_path: Path) -> Callable[..., object]:
     """
     import httpx
 
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
     from tui.demo_portal import create_app
-    from tui.licensing import LicensingService
-    from tui.state import StateStore
-    from tui.tui_launcher import demo_hint
+    from tui.service.licensing import LicensingService
+    from tui.state.store import StateStore
+    from tui.ui.launcher import demo_hint
 
     demo_app = create_app(tmp_path / "local-portal")
 

@@ -20,17 +20,17 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from tui.atomic_write import CRASH_ENV
-from tui.errors import AllSourceError
-from tui.state import StateStore
-from tui.state_file import READ_STATS
+from tui.state.atomic_write import CRASH_ENV
+from tui.core.errors import AllSourceError
+from tui.state.store import StateStore
+from tui.state.file import READ_STATS
 
 PAD = [f"entry {i:03d} " + "x" * 40 for i in range(40)]  # makes each file ~2.5 KB, so "half written" is a real half
 
 
 def context() -> multiprocessing.context.BaseContext:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["tui.state", "state_workers"])
+    ctx.set_forkserver_preload(["tui.state.store", "state_workers"])
     return ctx
 
 

@@ -7,7 +7,7 @@ import sys
 
 PROBE = """
 import sys
-from tui.cli import main
+from tui.cli.main import main
 sys.argv = ["allsource-tui", "status", "--json"]
 try:
     main(["status", "--json"])

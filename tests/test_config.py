@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import load_settings
-from tui.errors import EXIT_USAGE, ConfigError
-from tui.redact import redact
-from tui.settings import NetworkSettings, PortalSettings, SecretSettings, Settings, UISettings
+from tui.core.config import load_settings
+from tui.core.errors import EXIT_USAGE, ConfigError
+from tui.core.redact import redact
+from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, Settings, UISettings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
 SECTIONS = {"portal": PortalSettings, "network": NetworkSettings, "ui": UISettings, "secrets": SecretSettings}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.bindings import ALL_KEYS
+from tui.ui.bindings import ALL_KEYS
 
 
 def test_every_binding_id_is_listed_in_the_example_config():

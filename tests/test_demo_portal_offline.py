@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from tui.clock import FakeClock
+from tui.core.clock import FakeClock
 from tui.demo_portal import create_app
 from tui.demo_portal.testing import DemoClient, message_code
 

@@ -7,8 +7,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from screens.alias_dialog import AliasDialog
-from tui.errors import UsageError
-from tui.offline_flows import MAX_ALIAS_LENGTH, validate_alias
+from tui.core.errors import UsageError
+from tui.service.offline import MAX_ALIAS_LENGTH, validate_alias
 
 
 class Host(App[None]):

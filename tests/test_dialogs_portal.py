@@ -13,9 +13,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, RadioSet, Static
 
 from screens.portal_dialog import URL_EXAMPLES, LicensingPortalDialog
-from tui.errors import LicenseRuleError, PortalUnreachable, UsageError
-from tui.models import LicensingPortal
-from tui.urls import normalize_portal_url, validate_portal_url_as_you_type
+from tui.core.errors import LicenseRuleError, PortalUnreachable, UsageError
+from tui.core.models import LicensingPortal
+from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
 
 ONLINE = LicensingPortal(url="https://www.arcgis.com", kind="online")
 ENTERPRISE_URL = "https://gis.example.com/portal"

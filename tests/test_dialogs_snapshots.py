@@ -13,8 +13,8 @@ from screens.alias_dialog import AliasDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.message_dialog import MessageDialog
 from screens.portal_dialog import LicensingPortalDialog
-from tui.errors import UsageError
-from tui.models import LicensingPortal
+from tui.core.errors import UsageError
+from tui.core.models import LicensingPortal
 
 SIZE = (80, 24)
 ONLINE = LicensingPortal(url="https://www.arcgis.com", kind="online")

@@ -12,7 +12,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tests.conftest import DEMO_PASSWORD
-from tui.secret_store import KeyringUnavailable
+from tui.state.secret_store import KeyringUnavailable
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-UI_MODULES = {"tui.app", "tui.commands", "tui.bindings", "tui.tui_launcher"}
+UI_PACKAGES = ("tui.ui", "screens")
 
 
 def _name(path: Path) -> str:
@@ -39,7 +39,7 @@ GRAPH = {name: {imp for imp in runtime_imports(path) if imp.split(".")[0] in ("t
 
 
 def is_ui(name: str) -> bool:
-    return name in UI_MODULES or name.startswith(("tui.widgets", "screens"))
+    return name.startswith(UI_PACKAGES)
 
 
 def test_only_the_ui_imports_textual():
@@ -50,12 +50,12 @@ def test_only_the_ui_imports_textual():
 
 def test_nothing_below_the_ui_imports_screens_or_the_app():
     offenders = [(name, imp) for name, imports in GRAPH.items() for imp in imports
-                 if not is_ui(name) and (imp.startswith("screens") or imp in UI_MODULES)]
+                 if not is_ui(name) and is_ui(imp)]
     assert offenders == []
 
 
 def test_screens_never_import_tui_app():
-    assert [name for name, imports in GRAPH.items() if name.startswith("screens") and "tui.app" in imports] == []
+    assert [name for name, imports in GRAPH.items() if name.startswith("screens") and "tui.ui.app" in imports] == []
 
 
 def test_the_demo_portal_stands_alone():

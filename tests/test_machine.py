@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import tui.machine as machine
-from tui.machine import MachineIdentity, current_machine, os_user
+import tui.core.machine as machine
+from tui.core.machine import MachineIdentity, current_machine, os_user
 
 ID_A = "0123456789abcdef0123456789abcdef"
 ID_B = "fedcba9876543210fedcba9876543210"

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tui.errors import LicenseRuleError, NotSignedIn, PortalUnreachable
+from tui.core.errors import LicenseRuleError, NotSignedIn, PortalUnreachable
 
 pytestmark = pytest.mark.e2e
 
@@ -137,10 +137,10 @@ async def test_unreachable_portal_during_checkout_leaves_an_intent_that_is_resol
 
 CRASH_AFTER_CHECKOUT = textwrap.dedent("""
     import asyncio, os, sys
-    from tui.licensing import LicensingService
-    from tui.machine import MachineIdentity
-    from tui.settings import NetworkSettings, PortalSettings, Settings
-    from tui.state import StateStore
+    from tui.service.licensing import LicensingService
+    from tui.core.machine import MachineIdentity
+    from tui.core.settings import NetworkSettings, PortalSettings, Settings
+    from tui.state.store import StateStore
     from pathlib import Path
 
     url, ca, state_dir = sys.argv[1:4]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.paths import config_path, demo_data_dir, state_dir
+from tui.core.paths import config_path, demo_data_dir, state_dir
 
 ENV_VARS = ("ALLSOURCE_TUI_CONFIG", "ALLSOURCE_TUI_STATE_DIR", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
 

@@ -6,11 +6,11 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, make_client
-from tui.errors import UnexpectedResponse
+from tui.core.errors import UnexpectedResponse
 from tui.portal import build_http_client
 from tui.portal.base import MAX_PAGES, PAGE_SIZE
-from tui.secret import Secret
-from tui.settings import NetworkSettings
+from tui.core.secret import Secret
+from tui.core.settings import NetworkSettings
 
 TOKEN = Secret("client-test-token-0123")
 ITEM = "0123456789abcdef0123456789abcdef"

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, fixture, make_client
-from tui.errors import (AuthError, Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
+from tui.core.errors import (AuthError, Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
                         PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 TOKEN = Secret("error-test-token-abcdef0123")
 HOST = "portal.test"

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import pytest
 
 from tests.test_portal_support import FIXTURES, FakePortal, arcgis, fixture, form, http_date, make_client
-from tui.clock import FakeClock
-from tui.errors import Forbidden, InvalidCredentials, PortalError, TokenExpired, TokenRequired
+from tui.core.clock import FakeClock
+from tui.core.errors import Forbidden, InvalidCredentials, PortalError, TokenExpired, TokenRequired
 from tui.portal import PortalClient
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 TOKEN = Secret("test-token-0123456789")
 REFRESH = Secret("refresh-token-0123456789")

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, form, make_client
-from tui.errors import OfflineNotOffered, PortalRefused, PortalUnreachable, TokenExpired, UnexpectedResponse
+from tui.core.errors import OfflineNotOffered, PortalRefused, PortalUnreachable, TokenExpired, UnexpectedResponse
 from tui.portal import NOT_OFFERED_MESSAGE, CheckOut
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 TOKEN = Secret("offline-test-token-0123")
 ITEM = "0123456789abcdef0123456789abcdef"

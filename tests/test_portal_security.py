@@ -11,7 +11,7 @@ import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, fixture, form, make_client
 from tui.portal import PkcePair
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 TOKEN = Secret("url-test-access-token-0001")
 REFRESH = Secret("url-test-refresh-token-0002")

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from tui.clock import FakeClock
+from tui.core.clock import FakeClock
 from tui.portal import PortalClient, build_http_client
-from tui.settings import NetworkSettings
+from tui.core.settings import NetworkSettings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # copied from shared/fixtures/arcgis
 PORTAL_URL = "https://portal.test/portal"

@@ -17,10 +17,10 @@ import pytest
 import trustme
 
 from tests.test_portal_support import REFERER, Sleeps
-from tui.clock import SystemClock
-from tui.errors import ConfigError, PortalTLSError, PortalUnreachable
+from tui.core.clock import SystemClock
+from tui.core.errors import ConfigError, PortalTLSError, PortalUnreachable
 from tui.portal import PortalClient, build_http_client, build_ssl_context
-from tui.settings import NetworkSettings
+from tui.core.settings import NetworkSettings
 
 INFO = json.dumps({"authInfo": {"isTokenBasedSecurity": True}}).encode()
 NETWORK = NetworkSettings(connect_timeout=3, read_timeout=3, write_timeout=3, pool_timeout=3)

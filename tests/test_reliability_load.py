@@ -22,10 +22,10 @@ import pytest
 
 from tests.conftest import DEMO_PASSWORD, demo_settings
 from tests.test_demo_portal_concurrency import USERS, InvariantWatch
-from tui.errors import AllSourceError, LicenseRuleError
-from tui.licensing import LicensingService
-from tui.machine import MachineIdentity
-from tui.state import StateStore
+from tui.core.errors import AllSourceError, LicenseRuleError
+from tui.service.licensing import LicensingService
+from tui.core.machine import MachineIdentity
+from tui.state.store import StateStore
 
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))

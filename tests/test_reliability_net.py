@@ -16,7 +16,7 @@ import pytest
 from screens import HelpScreen, SignInScreen
 from tests.conftest import DEMO_PASSWORD, settle, type_text
 from tests.sso_browser import approve_in_browser
-from tui.errors import NotSignedIn, PortalUnreachable, UnexpectedResponse
+from tui.core.errors import NotSignedIn, PortalUnreachable, UnexpectedResponse
 
 pytestmark = pytest.mark.e2e
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"

@@ -25,7 +25,7 @@ from tests.conftest import DEMO_PASSWORD, cli_env, screen_text, settle, sign_in_
 from tests.leak_sweep import (SecretTap, Sweep, bad_request_urls, debug_log_to, file_mode, secrets_in_headers,
                               state_without_allowed_secrets)
 from tests.sso_browser import approve_in_browser
-from tui.errors import AllSourceError, AuthError, NoLicenseError, NotSignedIn, PortalUnreachable
+from tui.core.errors import AllSourceError, AuthError, NoLicenseError, NotSignedIn, PortalUnreachable
 
 WRONG_PASSWORD = "Wrong-Passw0rd-q7Zx"
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
@@ -272,7 +272,7 @@ async def test_tp_redact_tui_run_and_crash_screen(tmp_path, demo_portal, make_ap
 
 def test_the_sweep_finds_a_whole_secret_and_an_8_character_piece(monkeypatch):
     """Negative control: the scanner does see what it is meant to catch."""
-    from tui.secret import Secret
+    from tui.core.secret import Secret
 
     tap = SecretTap(monkeypatch, passwords=["Planted-Passw0rd"])
     token = Secret("pLaNtEd-t0ken-" + os.urandom(16).hex())
@@ -298,8 +298,8 @@ def through_the_sinks(registered: str, unregistered: str, log_file: Path) -> lis
 
     import httpx
 
-    from tui.redact import redact
-    from tui.secret import Secret
+    from tui.core.redact import redact
+    from tui.core.secret import Secret
 
     fields = (f"token={unregistered}&f=json X-Esri-Authorization: Bearer {unregistered} "
               f'{{"refresh_token": "{unregistered}"}} password={unregistered}')
@@ -323,7 +323,7 @@ def test_tp_redact_generated_tokens_through_logs_and_error_text(tmp_path) -> Non
     from hypothesis import HealthCheck, assume, given, settings
     from hypothesis import strategies as st
 
-    from tui.secret import Secret, forget_secret
+    from tui.core.secret import Secret, forget_secret
 
     examples, leaks = [0], []
 

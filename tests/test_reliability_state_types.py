@@ -17,10 +17,10 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.licensing import LicensingService
-from tui.machine import MachineIdentity
-from tui.settings import SecretSettings, Settings
-from tui.state import StateStore
+from tui.service.licensing import LicensingService
+from tui.core.machine import MachineIdentity
+from tui.core.settings import SecretSettings, Settings
+from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 EXAMPLES = 2000 if STRESS else 150

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tui.errors import InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn, PortalUnreachable
+from tui.core.errors import InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn, PortalUnreachable
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ async def test_sign_out_revokes_the_token_and_keeps_the_username(make_service):
         assert status.signed_in is False and status.last_username == "pro_adv"
         with pytest.raises(NotSignedIn):
             await service.refresh_license()
-        from tui.errors import TokenExpired
+        from tui.core.errors import TokenExpired
         with pytest.raises(TokenExpired):
             await service.client(status.licensing_portal.url).community_self(token)
 

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import DEMO_PASSWORD, cli_env
 from tests.sso_browser import approve_in_browser
-from tui.clock import FakeClock
-from tui.errors import AuthError, NotSignedIn, PortalError, PortalUnreachable, UsageError
+from tui.core.clock import FakeClock
+from tui.core.errors import AuthError, NotSignedIn, PortalError, PortalUnreachable, UsageError
 
 pytestmark = pytest.mark.e2e
 

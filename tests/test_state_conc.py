@@ -18,9 +18,9 @@ if str(Path(__file__).parent) not in sys.path:  # forkserver children import sta
     sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
-import tui.state as state_module  # noqa: E402
-from tui.errors import StateConflictError, StateLockTimeout  # noqa: E402
-from tui.state import StateStore  # noqa: E402
+import tui.state.store as state_module  # noqa: E402
+from tui.core.errors import StateConflictError, StateLockTimeout  # noqa: E402
+from tui.state.store import StateStore  # noqa: E402
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import tui.state_file as state_file
-from tui.errors import StateFileError, StateReadOnlyError
-from tui.state import StateStore
+import tui.state.file as state_file
+from tui.core.errors import StateFileError, StateReadOnlyError
+from tui.state.store import StateStore
 
 if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
     sys.path.insert(0, str(Path(__file__).parent))

@@ -16,8 +16,8 @@ if str(Path(__file__).parent) not in sys.path:  # forkserver children import sta
     sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
-from tui.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, temp_name_pattern  # noqa: E402
-from tui.state import StateStore  # noqa: E402
+from tui.state.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, temp_name_pattern  # noqa: E402
+from tui.state.store import StateStore  # noqa: E402
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 KILLS = int(os.environ.get("ALLSOURCE_TUI_TP_KILLS") or (1000 if STRESS else 200))  # tests/reliability_large.py

@@ -17,8 +17,8 @@ if str(Path(__file__).parent) not in sys.path:  # forkserver children import sta
     sys.path.insert(0, str(Path(__file__).parent))
 import state_workers  # noqa: E402
 
-from tui.errors import StateWriteError  # noqa: E402
-from tui.state import StateStore  # noqa: E402
+from tui.core.errors import StateWriteError  # noqa: E402
+from tui.state.store import StateStore  # noqa: E402
 
 BIG = ["w" * 60 + f"{i:04d}" for i in range(60)]  # the new state is ~4.5 KB
 

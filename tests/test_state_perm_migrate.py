@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.errors import StateFileError, StateReadOnlyError
-from tui.state import StateStore
+from tui.core.errors import StateFileError, StateReadOnlyError
+from tui.state.store import StateStore
 
 V0_FILE = b'portal_url = "https://127.0.0.1:8443"\nusername = "pro_adv"\nalias = "build-box-3"\n'
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
-from tui.errors import StateFileError, StateWriteError
-from tui.state import CURRENT_SCHEMA_VERSION, StateStore
+from tui.state.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
+from tui.core.errors import StateFileError, StateWriteError
+from tui.state.store import CURRENT_SCHEMA_VERSION, StateStore
 
 
 @pytest.fixture

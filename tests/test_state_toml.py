@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.errors import StateFileError, StateWriteError
-from tui.state import StateStore
-from tui.state_file import META_KEYS, encode_state, parse_or_raise, same_value
+from tui.core.errors import StateFileError, StateWriteError
+from tui.state.store import StateStore
+from tui.state.file import META_KEYS, encode_state, parse_or_raise, same_value
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 # CI counts keep the file at a few seconds (generating nested unicode data costs ~10 ms an example);

@@ -13,10 +13,10 @@ from textual.widgets import Input
 from screens import HelpScreen, SettingsScreen, SignInScreen, StartScreen
 from screens.about_pane import AboutPane
 from tests.conftest import DEMO_PASSWORD, screen_text
-from tui import bindings
-from tui.app import LicenseApp
-from tui.secret import Secret
-from tui.settings import UISettings
+from tui.ui import bindings
+from tui.ui.app import LicenseApp
+from tui.core.secret import Secret
+from tui.core.settings import UISettings
 
 OUR_SCREENS = (LicenseApp, SignInScreen, StartScreen, SettingsScreen, HelpScreen)
 

@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tui import tui_launcher
-from tui.cli import main
+from tui.ui import launcher as tui_launcher
+from tui.cli.main import main
 
 
 class Runs(list):
@@ -120,7 +120,7 @@ async def _sign_in_and_close(service) -> None:
 
 
 def test_the_demo_state_dir_is_private_from_the_first_start(tmp_path):
-    from tui.tui_launcher import start_demo_portal
+    from tui.ui.launcher import start_demo_portal
 
     demo_state = tmp_path / "state" / "demo"
     portal = start_demo_portal(demo_state)

@@ -12,10 +12,10 @@ from textual.widgets import Checkbox
 from screens import AliasDialog, SettingsScreen, SignInScreen, StartScreen
 from screens.offline_prompt import OfflinePrompt
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text, wait_until
-from tui.app import LicenseApp
+from tui.ui.app import LicenseApp
 from tui.demo_portal import rules
 from tui.demo_portal.accounts import ONLINE
-from tui.widgets.text import short_date
+from tui.ui.widgets.text import short_date
 
 
 async def signed_in_app(make_local_app, username: str = "pro_adv", machine_id: str = "machine-a"):

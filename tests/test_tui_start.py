@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 
 from screens import ConfirmDialog, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, read_state_toml, screen_text, settle, type_text
-from tui.clock import FakeClock
+from tui.core.clock import FakeClock
 
 
 async def signed_in_once(make_local_app, *, auto: bool = True, username: str = "pro_adv") -> None:

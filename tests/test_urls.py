@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.errors import EXIT_USAGE, PortalUrlError
-from tui.urls import guess_kind, normalize_portal_url, sharing_root, validate_portal_url_as_you_type
+from tui.core.errors import EXIT_USAGE, PortalUrlError
+from tui.core.urls import guess_kind, normalize_portal_url, sharing_root, validate_portal_url_as_you_type
 
 ACCEPTED = [
     # (typed, kind, normalised)

@@ -134,7 +134,7 @@ class TimedPortal:
 def settings_for(portal, **network):
     from dataclasses import replace
 
-    from tui.settings import NetworkSettings, PortalSettings, Settings, UISettings
+    from tui.core.settings import NetworkSettings, PortalSettings, Settings, UISettings
 
     return Settings(portal=PortalSettings(licensing_portal_url=portal.url, licensing_portal_kind="online"),
                     network=replace(NetworkSettings(ca_bundle=portal.ca_path), **network),
@@ -142,9 +142,9 @@ def settings_for(portal, **network):
 
 
 def make_service(portal, state_dir: Path, machine_id: str = "bench", **network):
-    from tui.licensing import LicensingService
-    from tui.machine import MachineIdentity
-    from tui.state import StateStore
+    from tui.service.licensing import LicensingService
+    from tui.core.machine import MachineIdentity
+    from tui.state.store import StateStore
 
     machine = MachineIdentity(machine_id=machine_id, os_user="bench", hostname=f"host-{machine_id}")
     return LicensingService(settings_for(portal, **network), StateStore(state_dir), machine)

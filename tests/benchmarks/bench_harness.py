@@ -1,6 +1,6 @@
 """Child process of the cold-start benchmark: start an app headless and exit as soon as its first screen is drawn.
 
-    python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main)
+    python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main.main)
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
 
 Prints the wall-clock time (time.time()) of the first draw on stdout; the parent subtracts the time it spawned this
@@ -78,7 +78,7 @@ def main() -> int:
     if kind == "bare":
         bare_app().run()
         return 0
-    from tui.cli import main as cli_main  # what `allsource-tui` runs
+    from tui.cli.main import main as cli_main  # what `allsource-tui` runs
 
     return cli_main([])
 

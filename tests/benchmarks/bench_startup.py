@@ -18,7 +18,7 @@ HARNESS = Path(__file__).with_name("bench_harness.py")
 # What `status --json` must not import (DESIGN §3); checked in the same child that is timed.
 STATUS_PROBE = """
 import sys
-from tui.cli import main
+from tui.cli.main import main
 code = main(["status", "--json"])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"textual", "httpx", "rich"})
 sys.stderr.write("HEAVY=" + ",".join(heavy) + "\\n")

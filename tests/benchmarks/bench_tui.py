@@ -58,7 +58,7 @@ async def type_into(app, pilot, text: str) -> None:
 # --- sign-in to the Licensing data shown -------------------------------------------------------------------------
 async def tui_sign_in_once(timed: TimedPortal, state_dir: Path) -> tuple[float, list[list[str]]]:
     from screens import StartScreen
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
 
     service = make_service(timed.portal, state_dir, machine_id="tui-sign-in")
     app = LicenseApp(service, check_license_at_start=False)
@@ -111,7 +111,7 @@ KEY_TRIPS = [("s", "SettingsScreen", "s: start page to Settings"), ("escape", "S
 async def key_latencies(timed: TimedPortal, state_dir: Path, presses: int, *,
                        hang: bool) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """(key to screen drawn, key to screen on top of the stack) per KEY_TRIPS label."""
-    from tui.app import LicenseApp
+    from tui.ui.app import LicenseApp
 
     if hang:
         timed.portal.faults.set("*/userLicenseType", hang=True)

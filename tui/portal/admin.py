@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from tui.errors import UnexpectedResponse
+from tui.core.errors import UnexpectedResponse
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Purchase, UserEntitlements
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 MAX_USERS_PER_PROVISION = 25
 

@@ -16,12 +16,12 @@ from urllib.parse import quote
 
 import httpx
 
-from tui.clock import Clock, SystemClock
-from tui.errors import UnexpectedResponse
+from tui.core.clock import Clock, SystemClock
+from tui.core.errors import UnexpectedResponse
 from tui.portal.envelope import error_from_transport, parse_answer
 from tui.portal.http import RetryPolicy, retry_after_seconds, server_date
 from tui.portal.models import Malformed
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 log = logging.getLogger("tui.portal")
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """PortalClient: the ArcGIS sharing REST API as allsource-tui uses it (portal-protocol §2-§13).
 
 One instance per portal URL; many instances share one httpx.AsyncClient (tui/portal/http.py). Every method raises
-tui.errors types only. A 498 is raised as TokenExpired: refreshing and replaying is the service layer's job (T-3).
+tui.core.errors types only. A 498 is raised as TokenExpired: refreshing and replaying is the service layer's job (T-3).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tui.portal.models import (Listing, Malformed, PortalSelf, TokenGrant, User,
                                UserLicenseType, number, text)
 from tui.portal.oauth import OAuthEndpoints
 from tui.portal.offline_ops import OfflineOperations
-from tui.secret import Secret, remember_secret
+from tui.core.secret import Secret, remember_secret
 
 
 class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):

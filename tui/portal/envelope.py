@@ -1,4 +1,4 @@
-"""Turn portal answers and httpx failures into tui.errors types (portal-protocol §1, RELIABILITY N-5, X-2).
+"""Turn portal answers and httpx failures into tui.core.errors types (portal-protocol §1, RELIABILITY N-5, X-2).
 
 Rules: the body decides, whatever the HTTP status or content-type (ArcGIS Online labels JSON text/plain and answers
 errors with HTTP 200). Every message is one plain sentence holding no token, no query string and no raw httpx text;
@@ -12,10 +12,10 @@ import re
 
 import httpx
 
-from tui.errors import (Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
+from tui.core.errors import (Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
                         PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
 from tui.portal.http import is_tls_verification_error, tls_verification_reason
-from tui.redact import redact
+from tui.core.redact import redact
 
 PROJECT_CODE_PREFIX = "ASTUI_"
 INVALID_CREDENTIALS_MESSAGE = "Invalid username or password."

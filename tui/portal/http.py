@@ -20,8 +20,8 @@ import certifi
 import httpx
 
 from tui import __version__
-from tui.errors import ConfigError
-from tui.settings import NetworkSettings
+from tui.core.errors import ConfigError
+from tui.core.settings import NetworkSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_CAP_SECONDS = 8.0

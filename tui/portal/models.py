@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 
 class Malformed(ValueError):

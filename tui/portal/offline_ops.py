@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.errors import (AuthError, OfflineNotOffered, PortalError, PortalRefused, PortalUnreachable,
+from tui.core.errors import (AuthError, OfflineNotOffered, PortalError, PortalRefused, PortalUnreachable,
                         UnexpectedResponse)
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Malformed, number, strings, text
-from tui.secret import Secret
+from tui.core.secret import Secret
 
 CHECK_OUT = "allsourceTuiCheckOut"
 CHECK_IN = "allsourceTuiCheckIn"

@@ -1,0 +1,114 @@
+"""The command line: argument parsing and dispatch. Never imports Textual (only the bare TUI start does, lazily)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from tui import __version__
+from tui.core.errors import EXIT_UNEXPECTED, EXIT_USAGE, AllSourceError
+from tui.core.redact import redact
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports bad usage with one sentence and exit code 2 (DESIGN §3)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"allsource-tui: {message}; see `allsource-tui --help`.\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="allsource-tui", description="ArcGIS AllSource Named User licensing in the terminal.")
+    parser.add_argument("--version", action="version", version=f"allsource-tui {__version__}")
+    parser.add_argument("--config", help="config file (else $ALLSOURCE_TUI_CONFIG, else the XDG config dir)")
+    parser.add_argument("--state-dir", help="state directory (else $ALLSOURCE_TUI_STATE_DIR, else the XDG state dir)")
+    parser.add_argument("--demo", action="store_true", help="run the TUI on the embedded demo portal")
+    parser.add_argument("--debug", action="store_true", help="log HTTP calls (secrets redacted)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    _status_commands(commands)
+    _session_commands(commands)
+    _offline_commands(commands)
+    _portal_commands(commands)
+    demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8443)
+    demo.add_argument("--data", help="directory for the demo portal's CA and state (default: under the state dir)")
+    demo.add_argument("--allow-offline-enterprise", action="store_true",
+                      help="start with offline use allowed in the Enterprise org")
+    demo.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                      help="inject a fault, e.g. 'generateToken:latency=0.5' (repeatable)")
+    return parser
+
+
+def _status_commands(commands) -> None:
+    status = commands.add_parser("status", help="session, portal, license and offline state (no network)")
+    status.add_argument("--json", action="store_true")
+    license_cmd = commands.add_parser("license", help="fresh license level and extensions from the licensing portal")
+    license_cmd.add_argument("--json", action="store_true")
+
+
+def _session_commands(commands) -> None:
+    sign_in = commands.add_parser("sign-in", help="sign in to the licensing portal")
+    sign_in.add_argument("--portal", help="licensing portal URL (when no other portal is signed in)")
+    sign_in.add_argument("--username")
+    sign_in.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sign_in.add_argument("--no-auto", action="store_true", help="don't sign in automatically at the next start")
+    sign_in.add_argument("--sso", action="store_true", help="sign in with your organization (OAuth, paste a code)")
+    commands.add_parser("sign-out", help="sign out and revoke the session")
+
+
+def _offline_commands(commands) -> None:
+    alias = commands.add_parser("alias", help="the workstation alias").add_subparsers(
+        dest="alias_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
+    alias.add_parser("show")
+    alias.add_parser("set").add_argument("name")
+    offline = commands.add_parser("offline", help="authorize offline use or check the license in").add_subparsers(
+        dest="offline_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
+    authorize = offline.add_parser("authorize", help="check the license out to this computer")
+    connect = authorize.add_mutually_exclusive_group()
+    connect.add_argument("--connect", dest="connect", action="store_const", const=True,
+                         help="stay signed in to the portal to access or share content")
+    connect.add_argument("--no-connect", dest="connect", action="store_const", const=False,
+                         help="end the portal session and work offline")
+    offline.add_parser("check-in", help="return the offline license")
+
+
+def _portal_commands(commands) -> None:
+    portal = commands.add_parser("portal", help="the licensing portal").add_subparsers(
+        dest="portal_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
+    portal.add_parser("show").add_argument("--json", action="store_true")
+    set_cmd = portal.add_parser("set", help="change the licensing portal (takes effect at the next start)")
+    set_cmd.add_argument("kind", choices=["online", "enterprise"])
+    set_cmd.add_argument("url")
+    set_cmd.add_argument("--force", action="store_true", help="save even if the portal can't be reached")
+    portals = commands.add_parser("portals", help="portal connections").add_subparsers(
+        dest="portals_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
+    portals.add_parser("list").add_argument("--json", action="store_true")
+    for name in ("add", "remove", "activate"):
+        portals.add_parser(name).add_argument("url")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tui.cli.commands import configure_debug, run_command  # noqa: PLC0415 - keeps `--help` fast
+
+    if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
+        configure_debug(args)
+    try:
+        if args.command is None:
+            from tui.ui.launcher import run_tui  # noqa: PLC0415 - the only path that imports Textual
+
+            return run_tui(args)
+        return asyncio.run(run_command(args))
+    except AllSourceError as error:
+        sys.stderr.write(redact(error.user_message) + "\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted; nothing more was changed.\n")
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last net: one redacted sentence, never a traceback with locals
+        sys.stderr.write(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug and "
+                                "report it.") + "\n")
+        return EXIT_UNEXPECTED

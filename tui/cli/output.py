@@ -1,0 +1,55 @@
+"""Plain-text and JSON rendering of CLI results (no Textual)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tui.core.models import LicenseInfo
+from tui.service.status import Status, iso_utc
+
+
+def print_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def license_lines(license_info: LicenseInfo | None) -> list[str]:
+    if license_info is None:
+        return ["License: unknown (sign in to read it)"]
+    if license_info.level is None:
+        return ["License: none — ask your organization administrator for an ArcGIS AllSource license"]
+    extensions = ", ".join(license_info.licensed_extensions) or "none"
+    return [f"License: ArcGIS AllSource {license_info.level}", f"Extensions: {extensions}"]
+
+
+def status_lines(status: Status) -> list[str]:
+    lines: list[str] = []
+    if status.signed_in and status.session:
+        lines.append(f"Signed in as {status.full_name} ({status.username}) on {status.session.portal_url}")
+        lines.append(f"Session expires: {iso_utc(status.session.expires_at)}"
+                     f"{'' if status.session.auto_sign_in else ' (sign in automatically: off)'}")
+    else:
+        lines.append("Not signed in" + (f" (last user: {status.last_username})" if status.last_username else ""))
+    portal = status.licensing_portal
+    lines.append(f"Licensing portal: {portal.url} ({portal.kind_label})")
+    if status.active_portal != portal.url:
+        lines.append(f"Active portal: {status.active_portal}")
+    lines.extend(license_lines(status.license))
+    lines.append(f"Workstation alias: {status.workstation_alias or 'not set'}")
+    lines.extend(offline_lines(status))
+    lines.append(f"Secrets: {status.secrets_location}")
+    lines.extend(f"Note: {notice}" for notice in status.notices)
+    return lines
+
+
+def offline_lines(status: Status) -> list[str]:
+    offline = status.offline
+    if offline is None:
+        return ["Offline: not authorized"]
+    expires = iso_utc(offline.expires_at) or "no end date"
+    return [f"Offline: authorized on this computer ('{offline.alias}') for {offline.username} "
+            f"(OS user {offline.os_user}), expires {expires}"]
+
+
+def print_lines(lines: list[str]) -> None:
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,83 @@
+"""What every workflow of LicensingService needs: settings, state, machine identity, clock and portal clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from tui.core.clock import Clock, SystemClock
+from tui.core.machine import MachineIdentity
+from tui.core.models import LicensingPortal
+from tui.core.settings import Settings
+from tui.state.store import StateStore
+from tui.state.model import AppState
+from tui.state.token_vault import TokenVault
+
+if TYPE_CHECKING:  # httpx costs a third of a second to import; `status` never needs it
+    import httpx
+
+    from tui.portal import PortalClient
+
+
+class ServiceCore:
+    def __init__(self, settings: Settings, store: StateStore, machine: MachineIdentity, *,
+                 clock: Clock | None = None, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.machine = machine
+        self.clock: Clock = clock or SystemClock()
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        self.vault = TokenVault(settings.secrets)
+
+    # --- lifecycle -----------------------------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
+
+    def client(self, portal_url: str) -> PortalClient:
+        """A client of ``portal_url``; all clients share one connection pool (created on first use)."""
+        from tui.portal import PortalClient, build_http_client  # noqa: PLC0415 - see TYPE_CHECKING above
+
+        if self._http is None:
+            self._http = build_http_client(self.settings.network, transport=self._transport)
+        return PortalClient(portal_url, self._http, referer=self.machine.referer, clock=self.clock,
+                            max_retries=self.settings.network.max_retries)
+
+    # --- state ---------------------------------------------------------------------------------------------------
+    def read_state(self) -> AppState:
+        data = self.store.load()
+        self.vault.fill(data)
+        return AppState.from_dict(data)
+
+    @contextmanager
+    def edit_state(self) -> Iterator[AppState]:
+        """Read-modify-write under the store's lock; the edit is saved only if the block succeeds."""
+        with self.store.transaction() as data:
+            previous = dict(data["session"]) if isinstance(data.get("session"), dict) else None
+            self.vault.fill(data)
+            state = AppState.from_dict(data)
+            yield state
+            state.apply_to(data)
+            self.vault.stash(data, previous)
+
+    def licensing_portal(self, state: AppState | None = None) -> LicensingPortal:
+        state = state or self.read_state()
+        if state.licensing_portal is not None:
+            return state.licensing_portal
+        portal = self.settings.portal
+        return LicensingPortal(url=portal.licensing_portal_url, kind=portal.licensing_portal_kind)
+
+    def notices(self) -> list[str]:
+        return list(dict.fromkeys([*self.store.notices, *self.vault.notices]))
+
+    def secrets_location(self) -> str:
+        return self.vault.location(self.store.load().get("session"), self.store.path)

@@ -1,0 +1,109 @@
+"""The licensing portal and the portal connections: the portal workflows of LicensingService (DESIGN §8)."""
+
+from __future__ import annotations
+
+from tui.core.errors import LicenseRuleError, PortalUnreachable, UsageError
+from tui.core.models import LicensingPortal
+from tui.service.offline import OfflineFlows
+from tui.core.settings import PortalKind
+from tui.core.urls import guess_kind, normalize_portal_url
+
+
+class PortalFlows(OfflineFlows):
+    async def probe_kind(self, url: str) -> PortalKind:
+        """Ask the portal what it is: ArcGIS Enterprise answers portals/self with isPortal true."""
+        answer = await self.client(url).portal_self()
+        return "enterprise" if answer.is_portal else "online"
+
+    async def choose_sign_in_portal(self, url: str) -> LicensingPortal:
+        """`sign-in --portal URL`: accepted while no other portal is signed in; the kind comes from portals/self."""
+        kind = guess_kind(url) or "enterprise"
+        normalized = normalize_portal_url(url, kind)
+        actual = await self.probe_kind(normalized)
+        if actual != kind:
+            normalized = normalize_portal_url(url, actual)
+        state = self.read_state()
+        current = self.licensing_portal(state)
+        if normalized != current.url:
+            if state.session is not None and state.session.is_valid(self.clock.now()):
+                raise UsageError(f"You are signed in to {state.session.portal_url}; sign out first, or use "
+                                 "`allsource-tui portal set` to move to another licensing portal.")
+            self._refuse_while_offline(state)
+        portal = LicensingPortal(url=normalized, kind=actual)
+        with self.edit_state() as state:
+            state.licensing_portal = portal
+            if normalized not in state.portal_urls:
+                state.portal_urls.append(normalized)
+            state.active_portal = normalized
+        return portal
+
+    async def set_licensing_portal(self, kind: PortalKind, url: str, *, save_if_unreachable: bool = False
+                                   ) -> LicensingPortal:
+        """Change the licensing portal (takes effect at the next start); the old portal's session is ended."""
+        normalized = normalize_portal_url(url, kind)
+        self._refuse_while_offline(self.read_state())
+        try:
+            actual = await self.probe_kind(normalized)
+        except PortalUnreachable as error:
+            if not save_if_unreachable:
+                raise PortalUnreachable(f"{error.user_message} Save it anyway only if you are sure of the URL.",
+                                        code=error.code) from None
+        else:
+            if actual != kind:
+                label = "ArcGIS Enterprise" if actual == "enterprise" else "ArcGIS Online"
+                raise UsageError(f"{normalized} is an {label} portal, not the kind you chose; choose {label}.")
+        if self.read_state().session is not None:
+            await self.sign_out()
+        portal = LicensingPortal(url=normalized, kind=kind)
+        with self.edit_state() as state:
+            state.licensing_portal = portal
+            state.license = None
+            if normalized not in state.portal_urls:
+                state.portal_urls.append(normalized)
+            state.active_portal = normalized
+        return portal
+
+    def _refuse_while_offline(self, state) -> None:
+        if state.offline.get(self.machine.machine_key):
+            raise LicenseRuleError("Your license is authorized to work offline; check the license in first, then "
+                                   "change the licensing portal.")
+
+    # --- portal connections ---------------------------------------------------------------------------------------
+    def portal_connections(self) -> list[dict]:
+        state = self.read_state()
+        licensing = self.licensing_portal(state)
+        urls = list(dict.fromkeys([licensing.url, *state.portal_urls]))
+        active = state.active_portal or licensing.url
+        return [{"url": url, "active": url == active, "licensing": url == licensing.url,
+                 "signed_in": bool(state.session and state.session.portal_url == url)} for url in urls]
+
+    def add_portal(self, url: str) -> str:
+        normalized = normalize_portal_url(url, guess_kind(url) or "enterprise")
+        with self.edit_state() as state:
+            if normalized not in state.portal_urls:
+                state.portal_urls.append(normalized)
+        return normalized
+
+    def remove_portal(self, url: str) -> str:
+        normalized = self._known_portal(url)
+        state = self.read_state()
+        if normalized == self.licensing_portal(state).url:
+            raise UsageError("The licensing portal can't be removed; change the licensing portal first.")
+        with self.edit_state() as state:
+            state.portal_urls = [u for u in state.portal_urls if u != normalized]
+            if state.active_portal == normalized:
+                state.active_portal = self.licensing_portal(state).url
+        return normalized
+
+    def activate_portal(self, url: str) -> str:
+        normalized = self._known_portal(url)
+        with self.edit_state() as state:
+            state.active_portal = normalized
+        return normalized
+
+    def _known_portal(self, url: str) -> str:
+        wanted = url.strip().rstrip("/")
+        for connection in self.portal_connections():
+            if connection["url"].lower() == wanted.lower():
+                return connection["url"]
+        raise UsageError(f"{url.strip()} is not one of your portal connections; see `allsource-tui portals list`.")

@@ -1,0 +1,93 @@
+"""Status: everything `allsource-tui status` and the start page show, built from state alone (no network)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from tui.core.machine import MachineIdentity
+from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Session
+from tui.state.model import AppState
+
+
+def iso_utc(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Status:
+    licensing_portal: LicensingPortal
+    active_portal: str
+    session: Session | None
+    signed_in: bool
+    license: LicenseInfo | None
+    workstation_alias: str | None
+    offline: OfflineLicense | None
+    last_username: str | None
+    secrets_location: str
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def username(self) -> str | None:
+        if self.session:
+            return self.session.username
+        return self.offline.username if self.offline else None
+
+    @property
+    def full_name(self) -> str | None:
+        if self.session:
+            return self.session.full_name
+        return self.offline.full_name if self.offline else None
+
+    @property
+    def can_start_without_sign_in(self) -> bool:
+        """The TUI skips the sign-in window: a valid automatic session, or an offline license on this computer."""
+        if self.offline is not None:
+            return True
+        return self.signed_in and self.session is not None and self.session.auto_sign_in
+
+    def to_json(self) -> dict:
+        offline = self.offline
+        return {
+            "signed_in": self.signed_in,
+            "username": self.username,
+            "full_name": self.full_name,
+            "portal_url": self.session.portal_url if self.session else None,
+            "active_portal": self.active_portal,
+            "licensing_portal": {"url": self.licensing_portal.url, "kind": self.licensing_portal.kind},
+            "workstation_alias": self.workstation_alias,
+            "license": self.license.to_json() if self.license else None,
+            "offline": {
+                "authorized": offline is not None,
+                "machine": offline.machine_id if offline else None,
+                "workstation_alias": offline.alias if offline else None,
+                "os_user": offline.os_user if offline else None,
+                "expires": iso_utc(offline.expires_at) if offline else None,
+            },
+            "session": {
+                "auto_sign_in": self.session.auto_sign_in if self.session else None,
+                "method": self.session.method if self.session else None,
+                "expires": iso_utc(self.session.expires_at) if self.session else None,
+            },
+            "secrets": self.secrets_location,
+            "notices": list(self.notices),
+        }
+
+
+def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineIdentity, now: float,
+                 secrets_location: str, notices: list[str]) -> Status:
+    session = state.session
+    signed_in = session is not None and session.is_valid(now)
+    offline = state.offline.get(machine.machine_key)
+    license_info = state.license if signed_in else None
+    if offline is not None and (license_info is None or not signed_in):
+        license_info = offline.license
+    if machine.machine_key in state.intents:
+        notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
+                             "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
+    return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
+                  signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
+                  offline=offline, last_username=state.last_username or (session.username if session else None),
+                  secrets_location=secrets_location, notices=tuple(notices + state.notices))

@@ -1,0 +1,112 @@
+"""The sentences the screens show, built from Status and errors (pure functions: no Textual, easy to test).
+
+Every state is worded so it reads the same without colour (NO_COLOR): "Yes"/"No", "Error:", "Try:", and a key
+marker that is a symbol plus a word.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tui.core.errors import (AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
+                        PortalTLSError, PortalUnreachable, UnexpectedResponse)
+from tui.core.models import LEVELS, LicenseInfo
+from tui.service.status import Status
+
+KEY = "🔑"
+KEY_MARK = f"{KEY} licensing portal"
+ACTIVE_MARK = "✓ active"
+ADMIN_NOTE = ("To change your license level or extensions, contact your organization's administrator; they "
+              "assign ArcGIS AllSource licenses.")
+
+# What to try next, from this window, after each kind of sign-in failure (most specific type first).
+_TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
+    (InvalidCredentials, "check the username and Caps Lock, then type the password again."),
+    (PortalTLSError, "check the licensing portal URL with F2 (a wrong host fails this check too), then start "
+                     "allsource-tui again."),
+    (PortalUnreachable, "press Enter to try again, or F2 to choose another licensing portal."),
+    (UnexpectedResponse, "press F2 (Configure your licensing options) and check the licensing portal URL."),
+    (LicenseRuleError, "sign out on another computer (Settings, or `allsource-tui sign-out` there), then press "
+                       "Enter here."),
+    (NoLicenseError, "sign in with another account, or press F2 if another portal manages your license."),
+    (NotSignedIn, "sign in with another account, or press F2 if another portal manages your license."),
+)
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def try_next(error: AllSourceError) -> str:
+    """The "Try: …" line under a sign-in error ("" when there is nothing more to say)."""
+    for kind, advice in _TRY_NEXT:
+        if isinstance(error, kind):
+            return "Try: " + advice
+    return "Try: press Enter to try again; if it keeps failing, run with --debug and look at the log file."
+
+
+def short_date(epoch: float | None) -> str:
+    if epoch is None or epoch < 0:
+        return "no end date"
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def level_line(license_info: LicenseInfo | None) -> str:
+    if license_info is None:
+        return "License: not read yet (press r in Settings to read it)"
+    if license_info.level is None:
+        return "License: none — ask your administrator to assign you an ArcGIS AllSource license"
+    return f"License: ArcGIS AllSource {license_info.level}"
+
+
+def extensions_line(license_info: LicenseInfo | None) -> str:
+    if license_info is None or license_info.level is None:
+        return "Extensions: none"
+    licensed = license_info.licensed_extensions
+    if not licensed:
+        return "Extensions: none licensed"
+    noun = "extension" if len(licensed) == 1 else "extensions"
+    return f"Extensions: {len(licensed)} {noun} licensed ({', '.join(sorted(licensed))})"
+
+
+def offline_line(status: Status) -> str:
+    offline = status.offline
+    if offline is None:
+        return "Offline: not authorized — ArcGIS AllSource needs the licensing portal"
+    return (f"Offline: authorized on '{offline.alias}' for {offline.username}, until "
+            f"{short_date(offline.expires_at)}")
+
+
+def identity_line(status: Status) -> str:
+    """The header of the start page: who is signed in, and to which portal."""
+    name = status.full_name or status.username or "Not signed in"
+    if status.signed_in:
+        return f"{name} ({status.username}) · {status.active_portal}"
+    if status.offline is not None:
+        return f"{name} ({status.username}) · working offline, not signed in"
+    return f"Not signed in · {status.active_portal}"
+
+
+def license_summary(status: Status) -> list[str]:
+    info = status.license
+    lines = [level_line(info), extensions_line(info), offline_line(status)]
+    if info is not None and info.user_type:
+        lines.insert(1, f"User type: {info.user_type}")
+    return lines
+
+
+def level_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
+    levels = license_info.levels if license_info else {name: False for name in LEVELS}
+    return [(name, yes_no(levels[name])) for name in LEVELS]
+
+
+def extension_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
+    if license_info is None:
+        return []
+    return [(name, yes_no(licensed)) for name, licensed in license_info.extensions.items()]
+
+
+def portal_marks(connection: dict) -> str:
+    marks = [ACTIVE_MARK if connection["active"] else "", KEY_MARK if connection["licensing"] else "",
+             "signed in" if connection["signed_in"] else ""]
+    return " · ".join(mark for mark in marks if mark) or "not active, not signed in"
