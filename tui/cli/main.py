@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     _session_commands(commands)
     _offline_commands(commands)
     _portal_commands(commands)
+    completion = commands.add_parser("completion", help="print the bash, zsh or fish completion script")
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8443)
@@ -44,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _status_commands(commands) -> None:
     status = commands.add_parser("status", help="session, portal, license and offline state (no network)")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="print JSON")
     license_cmd = commands.add_parser("license", help="fresh license level and extensions from the licensing portal")
-    license_cmd.add_argument("--json", action="store_true")
+    license_cmd.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _session_commands(commands) -> None:
@@ -62,8 +64,8 @@ def _session_commands(commands) -> None:
 def _offline_commands(commands) -> None:
     alias = commands.add_parser("alias", help="the workstation alias").add_subparsers(
         dest="alias_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
-    alias.add_parser("show")
-    alias.add_parser("set").add_argument("name")
+    alias.add_parser("show", help="print the workstation alias")
+    alias.add_parser("set", help="name this workstation").add_argument("name")
     offline = commands.add_parser("offline", help="authorize offline use or check the license in").add_subparsers(
         dest="offline_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
     authorize = offline.add_parser("authorize", help="check the license out to this computer")
@@ -78,20 +80,29 @@ def _offline_commands(commands) -> None:
 def _portal_commands(commands) -> None:
     portal = commands.add_parser("portal", help="the licensing portal").add_subparsers(
         dest="portal_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
-    portal.add_parser("show").add_argument("--json", action="store_true")
+    show = portal.add_parser("show", help="the licensing portal in use")
+    show.add_argument("--json", action="store_true", help="print JSON")
     set_cmd = portal.add_parser("set", help="change the licensing portal (takes effect at the next start)")
     set_cmd.add_argument("kind", choices=["online", "enterprise"])
     set_cmd.add_argument("url")
     set_cmd.add_argument("--force", action="store_true", help="save even if the portal can't be reached")
     portals = commands.add_parser("portals", help="portal connections").add_subparsers(
         dest="portals_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
-    portals.add_parser("list").add_argument("--json", action="store_true")
-    for name in ("add", "remove", "activate"):
-        portals.add_parser(name).add_argument("url")
+    listing = portals.add_parser("list", help="the saved portal connections")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    for name, text in (("add", "save a portal connection"), ("remove", "forget a portal connection"),
+                       ("activate", "make a saved portal the active one")):
+        portals.add_parser(name, help=text).add_argument("url")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "completion":  # before anything else: needs neither config nor state
+        from tui.cli.completion import completion_script  # noqa: PLC0415 - only this command imports shtab
+
+        sys.stdout.write(completion_script(parser, args.shell))
+        return 0
     from tui.cli.commands import configure_debug, run_command  # noqa: PLC0415 - keeps `--help` fast
 
     if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
