@@ -41,7 +41,7 @@ def headless_run(self: App, *args: object, **kwargs: object) -> object:
     return real_run(self, *args, **kwargs)  # type: ignore[arg-type]
 
 
-App.run = headless_run  # type: ignore[method-assign]
+App.run = headless_run  # type: ignore[method-assign,assignment]
 code = main(["--state-dir", sys.argv[1]])
 seen["exit_code"] = code
 seen["sys_path"] = sys.path
