@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.redact import configure_logging
+from tui.core.secret import live_secret_values
 from tui.demo_portal import oauth as demo_oauth
 from tui.demo_portal import rules as demo_rules
 from tui.demo_portal import tokens as demo_tokens
-from tui.core.redact import configure_logging
-from tui.core.secret import live_secret_values
 
 PIECE = 8
 # A secret-bearing field in a query string: token=, access_token=, refresh_token=, password=, code=, … .

@@ -78,11 +78,11 @@ def test_there_are_no_import_cycles():
         if node in done:
             return
         if node in visiting:
-            cycles.append(trail[trail.index(node):] + [node])
+            cycles.append([*trail[trail.index(node):], node])
             return
         visiting.add(node)
         for target in sorted(edges.get(node, ())):
-            visit(target, trail + [node])
+            visit(target, [*trail, node])
         visiting.discard(node)
         done.add(node)
 

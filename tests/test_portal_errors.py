@@ -6,8 +6,19 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, fixture, make_client
-from tui.core.errors import (AuthError, Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
-                        PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
+from tui.core.errors import (
+    AuthError,
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    PortalError,
+    PortalRefused,
+    PortalTLSError,
+    PortalUnreachable,
+    TokenExpired,
+    TokenRequired,
+    UnexpectedResponse,
+)
 from tui.core.secret import Secret
 
 TOKEN = Secret("error-test-token-abcdef0123")

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 import httpx
 
 from tui.core.clock import FakeClock
-from tui.portal import PortalClient, build_http_client
 from tui.core.settings import NetworkSettings
+from tui.portal import PortalClient, build_http_client
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # copied from shared/fixtures/arcgis
 PORTAL_URL = "https://portal.test/portal"

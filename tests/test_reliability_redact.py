@@ -22,8 +22,15 @@ import pytest
 
 from screens import SignInScreen
 from tests.conftest import DEMO_PASSWORD, cli_env, screen_text, settle, sign_in_with_keys, type_text
-from tests.leak_sweep import (SecretTap, Sweep, bad_request_urls, debug_log_to, file_mode, secrets_in_headers,
-                              state_without_allowed_secrets)
+from tests.leak_sweep import (
+    SecretTap,
+    Sweep,
+    bad_request_urls,
+    debug_log_to,
+    file_mode,
+    secrets_in_headers,
+    state_without_allowed_secrets,
+)
 from tests.sso_browser import approve_in_browser
 from tui.core.errors import AllSourceError, AuthError, NoLicenseError, NotSignedIn, PortalUnreachable
 

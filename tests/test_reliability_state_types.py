@@ -17,9 +17,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.service.licensing import LicensingService
 from tui.core.machine import MachineIdentity
 from tui.core.settings import SecretSettings, Settings
+from tui.service.licensing import LicensingService
 from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"

@@ -92,13 +92,13 @@ def _portal_commands(commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from tui.cli.commands import configure_debug, run_command  # noqa: PLC0415 - keeps `--help` fast
+    from tui.cli.commands import configure_debug, run_command  # keeps `--help` fast
 
     if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
         configure_debug(args)
     try:
         if args.command is None:
-            from tui.ui.launcher import run_tui  # noqa: PLC0415 - the only path that imports Textual
+            from tui.ui.launcher import run_tui  # the only path that imports Textual
 
             return run_tui(args)
         return asyncio.run(run_command(args))
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; nothing more was changed.\n")
         return 130
-    except Exception as error:  # noqa: BLE001 - the last net: one redacted sentence, never a traceback with locals
+    except Exception as error:  # the last net: one redacted sentence, never a traceback with locals
         sys.stderr.write(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug and "
                                 "report it.") + "\n")
         return EXIT_UNEXPECTED

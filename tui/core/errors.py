@@ -102,7 +102,7 @@ class LicenseRuleError(AllSourceError):
     exit_code = EXIT_REFUSED
 
 
-# --- the portal ---------------------------------------------------------------------------------------------------------
+# --- the portal -------------------------------------------------------------------------------------------------
 class PortalError(AllSourceError):
     """An answer from (or a failure to reach) an ArcGIS portal.
 

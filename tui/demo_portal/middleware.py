@@ -86,7 +86,7 @@ def _record(scope: Scope) -> RequestRecord:
 async def _reset_connection(send: Send) -> None:
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if transport is None:
-        import httpx  # noqa: PLC0415 - only in-process (ASGITransport) runs get here
+        import httpx  # only in-process (ASGITransport) runs get here
 
         raise httpx.ReadError("connection reset by the demo portal (injected fault)")
     sock = transport.get_extra_info("socket")

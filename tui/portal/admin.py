@@ -9,9 +9,9 @@ import json
 from collections.abc import Sequence
 
 from tui.core.errors import UnexpectedResponse
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Purchase, UserEntitlements
-from tui.core.secret import Secret
 
 MAX_USERS_PER_PROVISION = 25
 

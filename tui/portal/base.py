@@ -18,10 +18,10 @@ import httpx
 
 from tui.core.clock import Clock, SystemClock
 from tui.core.errors import UnexpectedResponse
+from tui.core.secret import Secret
 from tui.portal.envelope import error_from_transport, parse_answer
 from tui.portal.http import RetryPolicy, retry_after_seconds, server_date
 from tui.portal.models import Malformed
-from tui.core.secret import Secret
 
 log = logging.getLogger("tui.portal")
 T = TypeVar("T")

@@ -6,13 +6,23 @@ tui.core.errors types only. A 498 is raised as TokenExpired: refreshing and repl
 
 from __future__ import annotations
 
+from tui.core.secret import Secret, remember_secret
 from tui.portal.admin import AdminOperations
 from tui.portal.base import Answer, segment
-from tui.portal.models import (Listing, Malformed, PortalSelf, TokenGrant, User, UserEntitlements, UserLicenses,
-                               UserLicenseType, number, text)
+from tui.portal.models import (
+    Listing,
+    Malformed,
+    PortalSelf,
+    TokenGrant,
+    User,
+    UserEntitlements,
+    UserLicenses,
+    UserLicenseType,
+    number,
+    text,
+)
 from tui.portal.oauth import OAuthEndpoints
 from tui.portal.offline_ops import OfflineOperations
-from tui.core.secret import Secret, remember_secret
 
 
 class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):

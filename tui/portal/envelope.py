@@ -12,10 +12,20 @@ import re
 
 import httpx
 
-from tui.core.errors import (Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
-                        PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
-from tui.portal.http import is_tls_verification_error, tls_verification_reason
+from tui.core.errors import (
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    PortalError,
+    PortalRefused,
+    PortalTLSError,
+    PortalUnreachable,
+    TokenExpired,
+    TokenRequired,
+    UnexpectedResponse,
+)
 from tui.core.redact import redact
+from tui.portal.http import is_tls_verification_error, tls_verification_reason
 
 PROJECT_CODE_PREFIX = "ASTUI_"
 INVALID_CREDENTIALS_MESSAGE = "Invalid username or password."

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from tui.core.errors import UsageError
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase
 from tui.portal.models import AppAccess, Malformed, OAuthGrant, number, text
-from tui.core.secret import Secret
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 _CODE_CHARS = re.compile(r"[A-Za-z0-9._~+/=\-]{4,4096}")

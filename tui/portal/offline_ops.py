@@ -12,11 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.errors import (AuthError, OfflineNotOffered, PortalError, PortalRefused, PortalUnreachable,
-                        UnexpectedResponse)
+from tui.core.errors import (
+    AuthError,
+    OfflineNotOffered,
+    PortalError,
+    PortalRefused,
+    PortalUnreachable,
+    UnexpectedResponse,
+)
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Malformed, number, strings, text
-from tui.core.secret import Secret
 
 CHECK_OUT = "allsourceTuiCheckOut"
 CHECK_IN = "allsourceTuiCheckIn"

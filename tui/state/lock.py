@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tui.state.atomic_write import FILE_MODE, describe_os_error
 from tui.core.errors import StateLockTimeout, StateWriteError
+from tui.state.atomic_write import FILE_MODE, describe_os_error
 
 LOCK_FILENAME = ".lock"
 _FIRST_POLL_SECONDS = 0.001

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.secret import remember_secret
-from tui.state.secret_store import KeyringUnavailable, KeyringVault, choose_vault, keyring_service
 from tui.core.settings import SecretSettings
+from tui.state.secret_store import KeyringUnavailable, KeyringVault, choose_vault, keyring_service
 
 TOKEN_KEYS = ("access_token", "refresh_token")
 
