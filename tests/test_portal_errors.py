@@ -60,6 +60,14 @@ async def test_envelopes_become_typed_errors(body: dict, kind: type[PortalError]
     assert error.message.endswith(".") and "\n" not in error.message
 
 
+@pytest.mark.parametrize("code", [float("inf"), float("nan"), [498], {"n": 1}, "abc", None])
+async def test_a_code_that_is_no_number_becomes_a_plain_portal_error(code: object) -> None:
+    # Python's json reads Infinity/NaN; int(Infinity) raises OverflowError, which once escaped as a crash.
+    error = await _community_self_answering(arcgis(envelope(code, "Odd answer.")))
+    assert type(error) is PortalError and error.code is None
+    assert error.message == "portal.test refused the request: Odd answer."
+
+
 @pytest.mark.parametrize("status", [200, 400, 403, 500])
 async def test_the_body_decides_whatever_the_http_status(status: int) -> None:
     error = await _community_self_answering(arcgis(envelope(498, "Invalid token."), status=status))

@@ -16,7 +16,7 @@ import struct
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tui.demo_portal.context import DemoState, RequestRecord
 from tui.demo_portal.envelopes import invalid_token, json_response
@@ -64,14 +64,14 @@ class DemoMiddleware:
 
 async def _buffered(receive: Receive) -> Receive:
     """Read the whole request body now; the returned ``receive`` replays it, then defers to the real one."""
-    messages = []
+    messages: list[Message] = []
     while True:
         message = await receive()
         messages.append(message)
         if message["type"] != "http.request" or not message.get("more_body"):
             break
 
-    async def replay() -> dict:
+    async def replay() -> Message:
         return messages.pop(0) if messages else await receive()
 
     return replay

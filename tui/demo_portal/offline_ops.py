@@ -26,9 +26,9 @@ async def check_out(call: Call) -> dict:
     account = _listing_user(call)
     machine_id, os_user, intent_id = _required(call, "machineId"), _required(call, "osUser"), _intent(call)
     alias = _bounded(call, "workstationAlias") or machine_id
-    now = call.demo.now()
+    now, computer = call.demo.now(), call.require_auth().computer
     with call.demo.store.transaction() as state:
-        checkout = rules.check_out(state, call.org, account, computer=call.auth.computer, machine_id=machine_id,
+        checkout = rules.check_out(state, call.org, account, computer=computer, machine_id=machine_id,
                                    os_user=os_user, alias=alias, intent_id=intent_id, now=now)
     return {"checkOut": checkout}
 

@@ -137,7 +137,7 @@ class PortalBase:
                     raise error_from_transport(failure, self.host) from None
                 assert response is not None
                 return response
-            reason = type(failure).__name__ if failure is not None else f"HTTP {response.status_code}"
+            reason = f"HTTP {response.status_code}" if response is not None else type(failure).__name__
             log.debug("retrying %s %s after %s in %.2f s", method, request.url.path, reason, delay)
             slept += delay
             await self._sleep(delay)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TypedDict
 
 import httpx
 
@@ -101,9 +102,12 @@ def error_from_http_status(status: int, host: str, *, had_body: bool = False) ->
 
 
 def _as_int(value: object) -> int | None:
+    """An ArcGIS ``code`` as an int; JSON may carry it as a number or a string (or as junk: then None)."""
+    if not isinstance(value, (int, float, str)):
+        return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except (ValueError, OverflowError):  # "abc", NaN, Infinity
         return None
 
 
@@ -131,10 +135,18 @@ def error_from_status_envelope(body: dict, host: str) -> PortalError:
     return classify(_as_int(body.get("code")), message_code, messages, text, host)
 
 
+class _ErrorFields(TypedDict):
+    """What every PortalError built from an ArcGIS answer keeps of it (the keyword arguments of PortalError)."""
+
+    code: int | None
+    message_code: str | None
+    details: tuple[str, ...]
+
+
 def classify(code: int | None, message_code: str | None, details: tuple[str, ...], text: str,
              host: str) -> PortalError:
     """Pick the error type from the ArcGIS code and messageCode (project codes first)."""
-    keep = {"code": code, "message_code": message_code, "details": details}
+    keep: _ErrorFields = {"code": code, "message_code": message_code, "details": details}
     said = f": {_sentence(text)}" if text else "."
     if message_code and message_code.startswith(PROJECT_CODE_PREFIX):
         return PortalRefused(_sentence(text or f"{host} refused the request ({message_code})"), **keep)

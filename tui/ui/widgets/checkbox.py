@@ -16,8 +16,8 @@ class TextCheckbox(Checkbox):
     BUTTON_LEFT = "["
     BUTTON_RIGHT = "]"
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # Textual reads this class attribute by name
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual reads this class attribute by name
         return "X" if self.value else " "
 
 
