@@ -1,4 +1,6 @@
-"""`allsource-tui status` stays light: it must not import Textual (DESIGN §3) nor the HTTP stack (no network)."""
+"""`allsource-tui status` stays light: it must not import Textual (docs/architecture.md) nor the HTTP stack (no
+network).
+"""
 
 from __future__ import annotations
 

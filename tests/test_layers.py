@@ -1,4 +1,6 @@
-"""The layering of DESIGN §2, checked on the source: imports point downwards only, and there are no cycles."""
+"""The layering of docs/architecture.md ("What may import what"), checked on the source: imports point downwards only,
+and there are no cycles.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every shared ArcGIS fixture is served (labelled text/plain, like ArcGIS Online) and parsed by its client method.
 
-The case table is keyed by file name: a new fixture in shared/fixtures/arcgis/ without a case fails the build.
+The case table is keyed by file name: a new fixture in tests/fixtures/arcgis/ without a case fails the build.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 # CI counts keep the file at a few seconds (generating nested unicode data costs ~10 ms an example);
-# ALLSOURCE_TUI_STRESS=1 runs the RELIABILITY §12 figures (2000 round trips, 5000 random inputs).
+# ALLSOURCE_TUI_STRESS=1 runs the full-size figures of docs/reliability.md (2000 round trips, 5000 random inputs).
 _QUIET = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 ROUND_TRIPS = settings(max_examples=2000 if STRESS else 250, **_QUIET)
 ON_DISK = settings(max_examples=500 if STRESS else 50, **_QUIET)

@@ -12,7 +12,7 @@ from tui.core.redact import redact
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse that reports bad usage with one sentence and exit code 2 (DESIGN §3)."""
+    """argparse that reports bad usage with one sentence and exit code 2 (tui/core/errors.py, EXIT_USAGE)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"allsource-tui: {message}; see `allsource-tui --help`.\n")

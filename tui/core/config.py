@@ -1,4 +1,4 @@
-"""Load and validate config.toml into tui.core.settings.Settings (DESIGN.md §4, STYLE.md §7).
+"""Load and validate config.toml into tui.core.settings.Settings (README "Files"; every key is in config.example.toml).
 
 The file is the user's: it is only read, never written. A missing file means the defaults. A file that can't be used
 raises ``ConfigError`` with one sentence naming the file, the line, the key and what to do; unknown keys are not an

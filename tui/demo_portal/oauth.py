@@ -1,4 +1,5 @@
-"""OAuth 2.0 of the demo portal (portal-protocol §4, §4a, §5): authorization code + PKCE with the out-of-band page.
+"""OAuth 2.0 of the demo portal (docs/portal-protocol.md, "OAuth with PKCE and the out-of-band code"): authorization
+code + PKCE with the out-of-band page.
 
 GET oauth2/authorize (client ``allsource-tui``, redirect ``urn:ietf:wg:oauth:2.0:oob``) ⇒ sign-in page with
 ``oAuthInfo.oauth_state``; POST sharing/oauth2/signin ⇒ approval page titled ``SUCCESS code=<code>``; POST

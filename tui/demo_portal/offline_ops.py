@@ -1,9 +1,9 @@
 """allsource-tui's OWN offline operations — project-defined, not ArcGIS (README "Project-defined operations").
 
-ArcGIS publishes no endpoint for taking a Named User license offline (portal-protocol §14), so allsource-tui defines
-three POST operations under ``[root]/content/listings/<itemId>/``. This module is the only place of the demo portal
-that knows their names, fields and answers, so that a real endpoint can replace them; the rules behind them
-(one holder, same machine and OS user, device credential) are in rules.py.
+ArcGIS publishes no endpoint for taking a Named User license offline (docs/portal-protocol.md, "Project-defined offline
+operations"), so allsource-tui defines three POST operations under ``[root]/content/listings/<itemId>/``. This module is
+the only place of the demo portal that knows their names, fields and answers, so that a real endpoint can replace them;
+the rules behind them (one holder, same machine and OS user, device credential) are in rules.py.
 """
 
 from __future__ import annotations

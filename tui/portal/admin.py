@@ -1,4 +1,5 @@
-"""Administrator calls: listing entitlements, offline switch, license release (portal-protocol §11, §12, §14).
+"""Administrator calls: listing entitlements, offline switch, license release (docs/portal-protocol.md, "Calls the
+client makes").
 
 Writes are never retried once the request may have been sent (N-4).
 """

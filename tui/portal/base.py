@@ -1,7 +1,7 @@
 """PortalBase: how every portal call is sent — f=json, Referer, the token header, retries, logging, error typing.
 
-Rules enforced here (RELIABILITY X-1, X-5, X-6, N-4): a token goes only in the ``X-Esri-Authorization`` header, or in
-the POST body where an API demands it; never in a URL. Debug log lines carry the method and path only.
+Rules enforced here (docs/reliability.md, X-1, X-5, X-6, N-4): a token goes only in the ``X-Esri-Authorization`` header,
+or in the POST body where an API demands it; never in a URL. Debug log lines carry the method and path only.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class PortalBase:
             raise UnexpectedResponse(f"{self.host}'s answer lacks the field '{missing.args[0]}'; it did not answer "
                                      "like an ArcGIS portal.") from None
 
-    # --- paging (portal-protocol §0: start is 1-based, nextStart -1 at the end) -------------------------------------
+    # --- paging (docs/portal-protocol.md, "Conventions": start is 1-based, nextStart -1 at the end) -------------
     async def paged(self, path: str, key: str, token: Secret, params: dict[str, str] | None = None) -> list[dict]:
         """Every entry of a paged list, following ``nextStart`` for at most MAX_PAGES pages."""
         rows: list[dict] = []

@@ -1,4 +1,5 @@
-"""Turn portal answers and httpx failures into tui.core.errors types (portal-protocol §1, RELIABILITY N-5, X-2).
+"""Turn portal answers and httpx failures into tui.core.errors types (docs/portal-protocol.md, "Errors";
+docs/reliability.md, N-5, X-2).
 
 Rules: the body decides, whatever the HTTP status or content-type (ArcGIS Online labels JSON text/plain and answers
 errors with HTTP 200). Every message is one plain sentence holding no token, no query string and no raw httpx text;

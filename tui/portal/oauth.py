@@ -1,4 +1,5 @@
-"""OAuth 2.0 with PKCE against [root]/oauth2 (portal-protocol §4-§7, RELIABILITY T-1, T-5).
+"""OAuth 2.0 with PKCE against [root]/oauth2 (docs/portal-protocol.md, "OAuth with PKCE and the out-of-band code";
+docs/reliability.md, T-1, T-5).
 
 The authorize URL carries only public values (client id, redirect URI, the S256 challenge, state); the verifier, the
 code and every token travel in POST bodies.

@@ -1,4 +1,4 @@
-"""Reading, checking, encoding and quarantining one state file (RELIABILITY F-2, S-3, S-4, W-1 serialisation).
+"""Reading, checking, encoding and quarantining one state file (docs/reliability.md, F-2, S-3, S-4, W-1 serialisation).
 
 No locking and no policy here: ``tui.state.store.StateStore`` decides what to do with a file that cannot be read.
 """

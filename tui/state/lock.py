@@ -1,4 +1,4 @@
-"""The inter-process lock around every read-modify-write of the state (RELIABILITY L-1).
+"""The inter-process lock around every read-modify-write of the state (docs/reliability.md, L-1).
 
 ``flock`` on ``<dir>/.lock``: the kernel drops it when the holder dies (even by SIGKILL), so there are no stale locks.
 flock belongs to the open file description, so two opens in one process (two threads, two StateStores) also exclude

@@ -1,4 +1,5 @@
-"""Where session tokens live: the OS keyring when one is usable, else state.toml (0600) — RELIABILITY §5.
+"""Where session tokens live: the OS keyring when one is usable, else state.toml (0600) — docs/state-file.md, "Where
+tokens live".
 
 Every keyring call runs in a daemon thread bounded by ``keyring_timeout`` (3 s by default), because a locked or absent
 Secret Service can hang for minutes. A keyring that fails or times out is "unavailable", never "signed out": callers

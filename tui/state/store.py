@@ -1,4 +1,4 @@
-"""StateStore: the only reader-writer of state.toml (RELIABILITY §1-4).
+"""StateStore: the only reader-writer of state.toml (docs/state-file.md).
 
 * ``load()`` takes no lock: files are only ever replaced atomically, so a reader never sees half a file (L-3).
 * ``transaction()`` locks ``<dir>/.lock``, re-reads under the lock, yields a copy and, if the copy changed, writes it

@@ -1,4 +1,5 @@
-"""Moves session tokens between state.toml and the OS keyring (RELIABILITY §5, K-1..K-5).
+"""Moves session tokens between state.toml and the OS keyring (docs/state-file.md, "Where tokens live";
+docs/reliability.md, K-1..K-5).
 
 The StateStore transaction dict is the meeting point: tokens are filled in from the keyring after a read and taken out
 again (into the keyring) before a write, so the workflows never know where tokens live. A keyring that fails or
