@@ -188,10 +188,10 @@ def make_local_app(tmp_path: Path) -> Callable[..., object]:
     """
     import httpx
 
-    from tui.ui.app import LicenseApp
     from tui.demo_portal import create_app
     from tui.service.licensing import LicensingService
     from tui.state.store import StateStore
+    from tui.ui.app import LicenseApp
     from tui.ui.launcher import demo_hint
 
     demo_app = create_app(tmp_path / "local-portal")

@@ -4,7 +4,7 @@
 portal (running in this process) mints or receives, so secrets of CLI subprocesses are known too; the in-process
 ``Secret`` registry and the passwords typed in the test are added. ``Sweep`` collects texts from the sinks (logs,
 exception text, CLI output, files, the crash screen) and counts occurrences of a whole secret, or of any 8-character
-piece of a random one (RELIABILITY §12: "0 occurrences of any secret or ≥8-char substring").
+piece of a random one (docs/reliability.md, TP-REDACT: no secret nor any 8-character piece of one).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from tui.core.redact import configure_logging
+from tui.core.secret import live_secret_values
 from tui.demo_portal import oauth as demo_oauth
 from tui.demo_portal import rules as demo_rules
 from tui.demo_portal import tokens as demo_tokens
-from tui.core.redact import configure_logging
-from tui.core.secret import live_secret_values
 
 PIECE = 8
 # A secret-bearing field in a query string: token=, access_token=, refresh_token=, password=, code=, … .

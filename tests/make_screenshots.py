@@ -21,12 +21,12 @@ if str(ROOT) not in sys.path:
 from textual import events  # noqa: E402
 from textual.keys import _character_to_key  # noqa: E402
 
-from tui.ui.app import LicenseApp  # noqa: E402
-from tui.demo_portal import DEMO_PASSWORD, DemoPortal  # noqa: E402
-from tui.service.licensing import LicensingService  # noqa: E402
 from tui.core.machine import MachineIdentity  # noqa: E402
 from tui.core.settings import NetworkSettings, PortalSettings, Settings, UISettings  # noqa: E402
+from tui.demo_portal import DEMO_PASSWORD, DemoPortal  # noqa: E402
+from tui.service.licensing import LicensingService  # noqa: E402
 from tui.state.store import StateStore  # noqa: E402
+from tui.ui.app import LicenseApp  # noqa: E402
 from tui.ui.launcher import demo_hint  # noqa: E402
 
 OUT_DIR = ROOT / "tests" / "screenshots"

@@ -1,4 +1,5 @@
-"""The RELIABILITY §12 figures at full size: the TP-* tests with ALLSOURCE_TUI_STRESS=1, one figure line each.
+"""The figures of docs/reliability.md ("Test plan") at full size: the TP-* tests with ALLSOURCE_TUI_STRESS=1, one figure
+line each.
 
     python tests/reliability_large.py                 # TP-KILL 2000 kills, hypothesis and load tests at full counts
     python tests/reliability_large.py --kills 10000   # the nightly TP-KILL size

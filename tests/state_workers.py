@@ -20,10 +20,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from tui.state.atomic_write import CRASH_ENV
 from tui.core.errors import AllSourceError
-from tui.state.store import StateStore
+from tui.state.atomic_write import CRASH_ENV
 from tui.state.file import READ_STATS
+from tui.state.store import StateStore
 
 PAD = [f"entry {i:03d} " + "x" * 40 for i in range(40)]  # makes each file ~2.5 KB, so "half written" is a real half
 

@@ -1,4 +1,7 @@
-"""The real `allsource-tui` command line, in subprocesses, against the demo portal over HTTPS (issue 2's walk-through)."""
+"""The real `allsource-tui` command line, in subprocesses, against the demo portal over HTTPS.
+
+This is the walk-through of issue 2.
+"""
 
 from __future__ import annotations
 

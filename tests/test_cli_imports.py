@@ -1,5 +1,6 @@
-"""`allsource-tui status` stays light: it must not import Textual nor the HTTP stack (no network), nor the
-shell-completion code (only `allsource-tui completion` imports shtab)."""
+"""`allsource-tui status` stays light: it must not import Textual (docs/architecture.md) nor the HTTP stack (no
+network), nor the shell-completion code (only `allsource-tui completion` imports shtab).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Demo portal: discovery, organisations and what each demo account is licensed for (DESIGN §6, README)."""
+"""Demo portal: discovery, organisations and what each demo account is licensed for (README "The demo portal")."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD, create_app
 from tui.demo_portal.accounts import ENTERPRISE, ONLINE
 from tui.demo_portal.testing import DemoClient
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # copied from shared/fixtures/arcgis
+FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # example ArcGIS answers (see its README.md)
 LEVEL = {"desktopBasicN": "Basic", "desktopStdN": "Standard", "desktopAdvN": "Advanced"}
 EXTENSION = {"spatialAnalystN": "Spatial Analyst", "3DAnalystN": "3D Analyst", "imageAnalystN": "Image Analyst",
              "geostatAnalystN": "Geostatistical Analyst", "networkAnalystN": "Network Analyst"}

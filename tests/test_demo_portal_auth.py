@@ -131,7 +131,9 @@ async def test_expired_and_revoked_tokens_answer_498(app, clock):
 
 @pytest.mark.parametrize("base", ["", "/portal"])
 async def test_esri_python_client_sequence_replayed(app, base):
-    """portal-protocol §2a: what ArcGIS API for Python 2.4.4 sends (it is not installed here, so we replay it)."""
+    """docs/portal-protocol.md, "What Esri's Python client sends": what ArcGIS API for Python 2.4.4 sends (it is not
+    installed here, so we replay it).
+    """
     username = "ent_user" if base else "pro_adv"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://127.0.0.1:8443") as esri:
         await esri.get(f"{base}/sharing/info")

@@ -101,8 +101,8 @@ async def test_racing_check_outs_have_exactly_one_winner_each_round(tmp_path):
         clients = [DemoClient(app, f"{user}-{n}", enterprise=user == "ent_user") for n in range(3)]
         tokens = [await client.token(user) for client in clients]
         for _ in range(rounds):
-            answers = await asyncio.gather(*(c.check_out(t) for c, t in zip(clients, tokens)))
-            won = [(c, t, a) for c, t, a in zip(clients, tokens, answers) if "checkOut" in a]
+            answers = await asyncio.gather(*(c.check_out(t) for c, t in zip(clients, tokens, strict=True)))
+            won = [(c, t, a) for c, t, a in zip(clients, tokens, answers, strict=True) if "checkOut" in a]
             refused = {message_code(a) for a in answers if "checkOut" not in a}
             winners_per_round.append(len(won))
             assert refused <= {"ASTUI_OFFLINE_HELD"}

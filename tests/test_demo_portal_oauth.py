@@ -163,3 +163,20 @@ async def test_computer_and_offline_rules_apply_to_oauth_tokens(tmp_path):
     assert "access_token" in holder_refresh   # the holder itself keeps working
     for computer in computers:
         await computer.http.aclose()
+
+
+async def test_a_refresh_token_of_a_user_no_longer_in_the_organisation_gets_an_oauth_error(app, monkeypatch):
+    # The member lookup may find nobody (an account removed while its tokens live); that once crashed the grant
+    # with an AttributeError (HTTP 500) instead of answering like ArcGIS.
+    import tui.demo_portal.oauth as demo_oauth
+
+    async with DemoClient(app) as client:
+        tokens = await oauth_tokens(client, "pro_adv")
+        monkeypatch.setattr(demo_oauth, "find_account", lambda org, username: None)
+        refreshed = await client.post("oauth2/token", client_id="allsource-tui", grant_type="refresh_token",
+                                      refresh_token=tokens["refresh_token"])
+        exchanged = await client.post("oauth2/token", client_id="allsource-tui", grant_type="exchange_refresh_token",
+                                      refresh_token=tokens["refresh_token"], redirect_uri=OOB)
+    for answer in (refreshed, exchanged):
+        assert answer["error"]["code"] == 400 and answer["error"]["error"] == "invalid_request"
+        assert "access_token" not in answer

@@ -116,7 +116,7 @@ async def test_enterprise_prevents_offline_until_the_admin_allows_it(app):
                                 "message": "You do not have permissions to access this resource or perform this "
                                            "operation."}
     assert by_admin == {"success": True}
-    allsource = [p for p in purchases["purchases"] if p["listing"]["title"] == "ArcGIS AllSource"][0]
+    allsource = next(p for p in purchases["purchases"] if p["listing"]["title"] == "ArcGIS AllSource")
     assert allsource["provision"]["canDisconnect"] is True
     assert "checkOut" in allowed
     assert message_code(prevented_for_others) == "ASTUI_OFFLINE_DISABLED"

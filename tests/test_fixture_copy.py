@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 REPO_FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"
+# The one path outside the repository a test may name: the product team's original ArcGIS fixtures, when a checkout
+# sits beside them. It is a consistency check of the copy, skipped elsewhere; nothing else reads or cites ../shared
+# (tests/test_docs.py allows exactly this file).
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "arcgis"
 
 

@@ -1,4 +1,6 @@
-"""TP-KEYRING: where session tokens live with a working, failing, hanging or absent keyring (RELIABILITY §5)."""
+"""TP-KEYRING: where session tokens live with a working, failing, hanging or absent keyring (docs/state-file.md, "Where
+tokens live").
+"""
 
 from __future__ import annotations
 

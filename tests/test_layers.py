@@ -1,4 +1,6 @@
-"""The layering of DESIGN §2, checked on the source: imports point downwards only, and there are no cycles."""
+"""The layering of docs/architecture.md ("What may import what"), checked on the source: imports point downwards only,
+and there are no cycles.
+"""
 
 from __future__ import annotations
 
@@ -78,11 +80,11 @@ def test_there_are_no_import_cycles():
         if node in done:
             return
         if node in visiting:
-            cycles.append(trail[trail.index(node):] + [node])
+            cycles.append([*trail[trail.index(node):], node])
             return
         visiting.add(node)
         for target in sorted(edges.get(node, ())):
-            visit(target, trail + [node])
+            visit(target, [*trail, node])
         visiting.discard(node)
         done.add(node)
 

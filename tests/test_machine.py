@@ -1,4 +1,4 @@
-"""Machine identity and OS user (DESIGN §5, README "Identifying this computer")."""
+"""Machine identity and OS user (README "Files" and "Identifying this computer")."""
 
 from __future__ import annotations
 

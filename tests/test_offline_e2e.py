@@ -166,13 +166,13 @@ async def test_crash_between_checkout_and_state_write_is_recovered_without_a_sec
     child = subprocess.run([sys.executable, "-c", CRASH_AFTER_CHECKOUT, demo_portal.url, str(demo_portal.ca_path),
                             str(state_dir)], capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert child.returncode == 9, child.stderr
-    checkouts_before = sum("allsourceTuiCheckOut" == r.path.rsplit("/", 1)[-1] for r in demo_portal.request_log)
+    checkouts_before = sum(r.path.rsplit("/", 1)[-1] == "allsourceTuiCheckOut" for r in demo_portal.request_log)
     async with make_service("machine-a", state_dir=state_dir) as service:
         assert service.read_state().intents, "the intent record must survive the crash"
         recovered = await service.recover_checkout()
         assert recovered is not None and recovered.device_credential is not None
         assert service.status().offline is not None
-        checkouts_after = sum("allsourceTuiCheckOut" == r.path.rsplit("/", 1)[-1] for r in demo_portal.request_log)
+        checkouts_after = sum(r.path.rsplit("/", 1)[-1] == "allsourceTuiCheckOut" for r in demo_portal.request_log)
         assert checkouts_after == checkouts_before == 1
         await service.check_in()
 

@@ -1,4 +1,4 @@
-"""Config-file and state-dir precedence (DESIGN §3, §4)."""
+"""Config-file and state-dir precedence (docs/state-file.md, "Where it lives"; README "Files")."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, make_client
 from tui.core.errors import UnexpectedResponse
-from tui.portal import build_http_client
-from tui.portal.base import MAX_PAGES, PAGE_SIZE
 from tui.core.secret import Secret
 from tui.core.settings import NetworkSettings
+from tui.portal import build_http_client
+from tui.portal.base import MAX_PAGES, PAGE_SIZE
 
 TOKEN = Secret("client-test-token-0123")
 ITEM = "0123456789abcdef0123456789abcdef"

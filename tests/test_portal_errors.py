@@ -6,8 +6,19 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, fixture, make_client
-from tui.core.errors import (AuthError, Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
-                        PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
+from tui.core.errors import (
+    AuthError,
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    PortalError,
+    PortalRefused,
+    PortalTLSError,
+    PortalUnreachable,
+    TokenExpired,
+    TokenRequired,
+    UnexpectedResponse,
+)
 from tui.core.secret import Secret
 
 TOKEN = Secret("error-test-token-abcdef0123")
@@ -47,6 +58,14 @@ async def test_envelopes_become_typed_errors(body: dict, kind: type[PortalError]
     error = await _community_self_answering(arcgis(body))
     assert type(error) is kind and error.code == code
     assert error.message.endswith(".") and "\n" not in error.message
+
+
+@pytest.mark.parametrize("code", [float("inf"), float("nan"), [498], {"n": 1}, "abc", None])
+async def test_a_code_that_is_no_number_becomes_a_plain_portal_error(code: object) -> None:
+    # Python's json reads Infinity/NaN; int(Infinity) raises OverflowError, which once escaped as a crash.
+    error = await _community_self_answering(arcgis(envelope(code, "Odd answer.")))
+    assert type(error) is PortalError and error.code is None
+    assert error.message == "portal.test refused the request: Odd answer."
 
 
 @pytest.mark.parametrize("status", [200, 400, 403, 500])

@@ -1,6 +1,6 @@
 """Every shared ArcGIS fixture is served (labelled text/plain, like ArcGIS Online) and parsed by its client method.
 
-The case table is keyed by file name: a new fixture in shared/fixtures/arcgis/ without a case fails the build.
+The case table is keyed by file name: a new fixture in tests/fixtures/arcgis/ without a case fails the build.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from tests.test_portal_support import FIXTURES, FakePortal, arcgis, fixture, form, http_date, make_client
 from tui.core.clock import FakeClock
 from tui.core.errors import Forbidden, InvalidCredentials, PortalError, TokenExpired, TokenRequired
-from tui.portal import PortalClient
 from tui.core.secret import Secret
+from tui.portal import PortalClient
 
 TOKEN = Secret("test-token-0123456789")
 REFRESH = Secret("refresh-token-0123456789")

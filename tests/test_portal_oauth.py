@@ -12,8 +12,8 @@ import pytest
 from tests.test_portal_support import PORTAL_URL, FakePortal, arcgis, fixture, form, http_date, make_client
 from tui.core.clock import FakeClock
 from tui.core.errors import UsageError
-from tui.portal import OOB_REDIRECT_URI, PkcePair, authorize_url, clean_authorization_code, new_state
 from tui.core.secret import Secret
+from tui.portal import OOB_REDIRECT_URI, PkcePair, authorize_url, clean_authorization_code, new_state
 
 EXPIRES_MS = 1_800_003_600_000  # server says: valid until 1 h after 1_800_000_000
 

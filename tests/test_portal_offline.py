@@ -7,8 +7,8 @@ import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, form, make_client
 from tui.core.errors import OfflineNotOffered, PortalRefused, PortalUnreachable, TokenExpired, UnexpectedResponse
-from tui.portal import NOT_OFFERED_MESSAGE, CheckOut
 from tui.core.secret import Secret
+from tui.portal import NOT_OFFERED_MESSAGE, CheckOut
 
 TOKEN = Secret("offline-test-token-0123")
 ITEM = "0123456789abcdef0123456789abcdef"

@@ -8,8 +8,8 @@ import pytest
 from tests.test_portal_support import FakePortal, Sleeps, arcgis, fixture, http_date, make_client
 from tui.core.clock import FakeClock
 from tui.core.errors import PortalTLSError, PortalUnreachable, UnexpectedResponse
-from tui.portal import RetryPolicy
 from tui.core.secret import Secret
+from tui.portal import RetryPolicy
 
 TOKEN = Secret("retry-test-token-abcdef")
 ITEM = "0123456789abcdef0123456789abcdef"

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.test_portal_support import FakePortal, arcgis, fixture, form, make_client
-from tui.portal import PkcePair
 from tui.core.secret import Secret
+from tui.portal import PkcePair
 
 TOKEN = Secret("url-test-access-token-0001")
 REFRESH = Secret("url-test-refresh-token-0002")

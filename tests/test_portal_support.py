@@ -12,10 +12,10 @@ from urllib.parse import parse_qs
 import httpx
 
 from tui.core.clock import FakeClock
-from tui.portal import PortalClient, build_http_client
 from tui.core.settings import NetworkSettings
+from tui.portal import PortalClient, build_http_client
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # copied from shared/fixtures/arcgis
+FIXTURES = Path(__file__).parent / "fixtures" / "arcgis"  # example ArcGIS answers (see its README.md)
 PORTAL_URL = "https://portal.test/portal"
 ROOT = PORTAL_URL + "/sharing/rest"
 REFERER = "allsource-tui:0123456789abcdef0123456789abcdef"

@@ -19,8 +19,8 @@ import trustme
 from tests.test_portal_support import REFERER, Sleeps
 from tui.core.clock import SystemClock
 from tui.core.errors import ConfigError, PortalTLSError, PortalUnreachable
-from tui.portal import PortalClient, build_http_client, build_ssl_context
 from tui.core.settings import NetworkSettings
+from tui.portal import PortalClient, build_http_client, build_ssl_context
 
 INFO = json.dumps({"authInfo": {"isTokenBasedSecurity": True}}).encode()
 NETWORK = NetworkSettings(connect_timeout=3, read_timeout=3, write_timeout=3, pool_timeout=3)
@@ -192,7 +192,7 @@ async def test_openssl_default_paths_honour_ssl_cert_file(ca: trustme.CA, ca_pem
     async with TinyHttpsServer(server_context(ca)) as server:
         port = int(server.url.split(":")[2].split("/")[0])
         monkeypatch.setenv("SSL_CERT_FILE", str(ca_pem))
-        reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=ssl.create_default_context())
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=ssl.create_default_context())
         writer.close()
         monkeypatch.delenv("SSL_CERT_FILE")
         with pytest.raises(ssl.SSLCertVerificationError):
@@ -219,15 +219,14 @@ def test_unreadable_trust_files_are_config_errors(where: str, tmp_path: Path, mo
 
 async def test_reset_mid_answer_get_retried_post_not(ca: trustme.CA, ca_pem: Path) -> None:
     network = replace(NETWORK, ca_bundle=ca_pem)
-    async with TinyHttpsServer(server_context(ca), mode="reset") as server:
-        async with build_http_client(network) as http:
-            client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
-            with pytest.raises(PortalUnreachable):
-                await client.info()
-            gets = server.requests
-            with pytest.raises(PortalUnreachable) as caught:
-                await client.generate_token("u", "password-1", expiration_minutes=60)
-            posts = server.requests - gets
+    async with TinyHttpsServer(server_context(ca), mode="reset") as server, build_http_client(network) as http:
+        client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
+        with pytest.raises(PortalUnreachable):
+            await client.info()
+        gets = server.requests
+        with pytest.raises(PortalUnreachable) as caught:
+            await client.generate_token("u", "password-1", expiration_minutes=60)
+        posts = server.requests - gets
     print(f"TP-NET RST mid-body: GET server count = {gets}; POST generateToken server count = {posts}")
     assert (gets, posts) == (4, 1) and "Could not reach 127.0.0.1" in caught.value.message
 
@@ -235,14 +234,13 @@ async def test_reset_mid_answer_get_retried_post_not(ca: trustme.CA, ca_pem: Pat
 async def test_silent_server_fails_within_the_read_timeout(ca: trustme.CA, ca_pem: Path) -> None:
     network = replace(NETWORK, ca_bundle=ca_pem, read_timeout=0.2)
     durations = []
-    async with TinyHttpsServer(server_context(ca), mode="silent") as server:
-        async with build_http_client(network) as http:
-            client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
-            for _ in range(10):
-                started = time.monotonic()
-                with pytest.raises(PortalUnreachable) as caught:
-                    await client.generate_token("u", "password-1", expiration_minutes=60)
-                durations.append(time.monotonic() - started)
+    async with TinyHttpsServer(server_context(ca), mode="silent") as server, build_http_client(network) as http:
+        client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
+        for _ in range(10):
+            started = time.monotonic()
+            with pytest.raises(PortalUnreachable) as caught:
+                await client.generate_token("u", "password-1", expiration_minutes=60)
+            durations.append(time.monotonic() - started)
     p95 = sorted(durations)[int(len(durations) * 0.95) - 1]
     print(f"TP-NET slow: POST fails in p95 {p95:.2f} s with read timeout 0.2 s ({server.requests} requests)")
     assert p95 <= 0.2 + 1.0 and server.requests == 10 and "did not answer in time" in caught.value.message

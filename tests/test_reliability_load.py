@@ -23,13 +23,13 @@ import pytest
 from tests.conftest import DEMO_PASSWORD, demo_settings
 from tests.test_demo_portal_concurrency import USERS, InvariantWatch
 from tui.core.errors import AllSourceError, LicenseRuleError
-from tui.service.licensing import LicensingService
 from tui.core.machine import MachineIdentity
+from tui.service.licensing import LicensingService
 from tui.state.store import StateStore
 
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
-import state_workers  # noqa: E402
+import state_workers
 
 pytestmark = pytest.mark.e2e
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"

@@ -1,4 +1,6 @@
-"""TP-REDACT and TP-URLTOK, full runs at debug logging against the demo portal over HTTPS (RELIABILITY §12, X-1..X-3).
+"""TP-REDACT and TP-URLTOK, full runs at debug logging against the demo portal over HTTPS.
+
+The rules are X-1..X-3 of docs/reliability.md; the tests are in its "Test plan".
 
 Three walks — the LicensingService in this process, the real CLI in subprocesses with --debug, and the TUI under
 Pilot ending in a forced crash — each through sign-in (password and SSO), license, alias, offline authorize,
@@ -22,8 +24,15 @@ import pytest
 
 from screens import SignInScreen
 from tests.conftest import DEMO_PASSWORD, cli_env, screen_text, settle, sign_in_with_keys, type_text
-from tests.leak_sweep import (SecretTap, Sweep, bad_request_urls, debug_log_to, file_mode, secrets_in_headers,
-                              state_without_allowed_secrets)
+from tests.leak_sweep import (
+    SecretTap,
+    Sweep,
+    bad_request_urls,
+    debug_log_to,
+    file_mode,
+    secrets_in_headers,
+    state_without_allowed_secrets,
+)
 from tests.sso_browser import approve_in_browser
 from tui.core.errors import AllSourceError, AuthError, NoLicenseError, NotSignedIn, PortalUnreachable
 
@@ -287,7 +296,7 @@ def test_the_sweep_finds_a_whole_secret_and_an_8_character_piece(monkeypatch):
                             set()) == ["GET /x"]
 
 
-# --- generated tokens through the sinks (RELIABILITY §12 TP-REDACT, hypothesis) --------------------------------------
+# --- generated tokens through the sinks (docs/reliability.md TP-REDACT, hypothesis) -----------------------------------
 ARCGIS_CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
 

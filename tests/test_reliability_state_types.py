@@ -2,7 +2,7 @@
 
 The file parses, so it is not quarantined (test_state_corrupt.py covers unparsable files); the service must still
 never crash on it — `status`, the JSON status and the next write all work — say which part it ignored, and the
-original bytes must survive the next write as ``state.toml.bak`` (RELIABILITY S-3, S-4).
+original bytes must survive the next write as ``state.toml.bak`` (docs/reliability.md, S-3, S-4).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.service.licensing import LicensingService
 from tui.core.machine import MachineIdentity
 from tui.core.settings import SecretSettings, Settings
+from tui.service.licensing import LicensingService
 from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"

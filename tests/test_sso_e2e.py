@@ -29,7 +29,8 @@ async def sso_sign_in(service, portal, username: str = "pro_adv"):
 async def test_sso_signs_in_with_a_pasted_code_and_keeps_a_refresh_token(make_service, demo_portal):
     async with make_service() as service:
         request = service.begin_sso()
-        assert "code_challenge=" in request.authorize_url and "urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob" in request.authorize_url
+        assert "code_challenge=" in request.authorize_url
+        assert "urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob" in request.authorize_url
         assert request.pkce.verifier.reveal() not in request.authorize_url
         code, _ = await approve_in_browser(request.authorize_url, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
         license_info = await service.complete_sso(request, f"SUCCESS code={code}")
@@ -40,7 +41,7 @@ async def test_sso_signs_in_with_a_pasted_code_and_keeps_a_refresh_token(make_se
 
 async def test_a_reused_code_a_wrong_state_and_a_wrong_verifier_are_refused(make_service, demo_portal):
     async with make_service() as service:
-        request, _ = await sso_sign_in(service, demo_portal)
+        _request, _ = await sso_sign_in(service, demo_portal)
         again = service.begin_sso()
         code, state = await approve_in_browser(again.authorize_url, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
         with pytest.raises(UsageError):

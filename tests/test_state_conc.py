@@ -16,11 +16,11 @@ import pytest
 
 if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
     sys.path.insert(0, str(Path(__file__).parent))
-import state_workers  # noqa: E402
+import state_workers
 
-import tui.state.store as state_module  # noqa: E402
-from tui.core.errors import StateConflictError, StateLockTimeout  # noqa: E402
-from tui.state.store import StateStore  # noqa: E402
+import tui.state.store as state_module
+from tui.core.errors import StateConflictError, StateLockTimeout
+from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 
@@ -118,9 +118,11 @@ def test_tp_lock_sleeping_holder_gives_a_timeout_naming_pid_at_host(tmp_path: Pa
     try:
         assert conn.poll(10) and conn.recv() == "locked"
         started = time.monotonic()
-        with pytest.raises(StateLockTimeout) as caught:
-            with StateStore(tmp_path, lock_timeout=1.0).transaction() as data:
-                data["user"] = "lost"
+        with (
+            pytest.raises(StateLockTimeout) as caught,
+            StateStore(tmp_path, lock_timeout=1.0).transaction() as data,
+        ):
+            data["user"] = "lost"
         waited = time.monotonic() - started
     finally:
         process.kill()
@@ -145,9 +147,11 @@ def test_two_threads_of_one_process_exclude_each_other(tmp_path: Path) -> None:
     thread = threading.Thread(target=hold)
     thread.start()
     assert entered.wait(5)
-    with pytest.raises(StateLockTimeout, match=f"{os.getpid()}@"):
-        with StateStore(tmp_path, lock_timeout=0.2).transaction():
-            pass
+    with (
+        pytest.raises(StateLockTimeout, match=f"{os.getpid()}@"),
+        StateStore(tmp_path, lock_timeout=0.2).transaction(),
+    ):
+        pass
     release.set()
     thread.join(5)
     with StateStore(tmp_path, lock_timeout=0.2).transaction() as data:
@@ -156,10 +160,8 @@ def test_two_threads_of_one_process_exclude_each_other(tmp_path: Path) -> None:
 
 def test_nested_transaction_is_refused_not_deadlocked(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
-    with store.transaction():
-        with pytest.raises(RuntimeError, match="nested"):
-            with store.transaction():
-                pass
+    with store.transaction(), pytest.raises(RuntimeError, match="nested"), store.transaction():
+        pass
 
 
 def test_l2_revision_check_refuses_to_overwrite_when_the_lock_did_nothing(tmp_path: Path,
@@ -169,9 +171,8 @@ def test_l2_revision_check_refuses_to_overwrite_when_the_lock_did_nothing(tmp_pa
     first, second = StateStore(tmp_path), StateStore(tmp_path)
     with first.transaction() as data:
         data["counter"] = 1
-    with pytest.raises(StateConflictError, match="changed by another program"):
-        with first.transaction() as data:
-            data["counter"] = 100
-            with second.transaction() as other:  # another process, simulated: writes while "first" holds "the lock"
-                other["counter"] = 2
+    with pytest.raises(StateConflictError, match="changed by another program"), first.transaction() as data:
+        data["counter"] = 100
+        with second.transaction() as other:  # another process, simulated: writes while "first" holds "the lock"
+            other["counter"] = 2
     assert first.load()["counter"] == 2 and first.load()["revision"] == 2

@@ -17,7 +17,7 @@ from tui.state.store import StateStore
 
 if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
     sys.path.insert(0, str(Path(__file__).parent))
-import state_workers  # noqa: E402
+import state_workers
 
 GOLDEN = """\
 schema_version = 1
@@ -241,9 +241,8 @@ def test_dangling_symlink_is_reported_and_never_replaced(tmp_path: Path) -> None
     os.symlink(tmp_path / "elsewhere" / "state.toml", tmp_path / "state.toml")
     store = StateStore(tmp_path)
     assert store.load() == {} and "does not exist" in store.notices[0]
-    with pytest.raises(StateFileError, match="does not exist"):
-        with store.transaction() as data:
-            data["user"] = "a"
+    with pytest.raises(StateFileError, match="does not exist"), store.transaction() as data:
+        data["user"] = "a"
     assert (tmp_path / "state.toml").is_symlink() and not quarantined(tmp_path)
 
 
@@ -253,14 +252,12 @@ def test_newer_schema_is_read_only_and_byte_identical(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
     data = store.load()
     assert data["last_username"] == "pro_adv" and store.read_only and "newer allsource-tui" in store.notices[0]
-    with pytest.raises(StateReadOnlyError, match="newer allsource-tui"):
-        with store.transaction() as data:
-            data["last_username"] = "other"
+    with pytest.raises(StateReadOnlyError, match="newer allsource-tui"), store.transaction() as data:
+        data["last_username"] = "other"
     assert state.read_bytes() == raw and not (tmp_path / "state.toml.bak").exists()
     fresh = StateStore(tmp_path)
-    with pytest.raises(StateReadOnlyError):
-        with fresh.transaction():
-            pass
+    with pytest.raises(StateReadOnlyError), fresh.transaction():
+        pass
     assert state.read_bytes() == raw
 
 
@@ -283,9 +280,8 @@ def test_quarantine_that_cannot_move_the_file_is_a_hard_error(tmp_path: Path,
     with pytest.raises(StateFileError, match="could not be moved aside") as caught:
         StateStore(tmp_path).load()
     assert caught.value.path == str(state) and caught.value.line == 1
-    with pytest.raises(StateFileError):
-        with StateStore(tmp_path).transaction() as data:
-            data["user"] = "never written over the unreadable file"
+    with pytest.raises(StateFileError), StateStore(tmp_path).transaction() as data:
+        data["user"] = "never written over the unreadable file"
     assert state.read_bytes() == b"x = "
 
 

@@ -14,10 +14,10 @@ import pytest
 
 if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
     sys.path.insert(0, str(Path(__file__).parent))
-import state_workers  # noqa: E402
+import state_workers
 
-from tui.state.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, temp_name_pattern  # noqa: E402
-from tui.state.store import StateStore  # noqa: E402
+from tui.state.atomic_write import CRASH_EXIT_CODE, CRASH_POINTS, STALE_TEMP_SECONDS, temp_name_pattern
+from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 KILLS = int(os.environ.get("ALLSOURCE_TUI_TP_KILLS") or (1000 if STRESS else 200))  # tests/reliability_large.py

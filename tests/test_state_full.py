@@ -15,10 +15,10 @@ import pytest
 
 if str(Path(__file__).parent) not in sys.path:  # forkserver children import state_workers by this path
     sys.path.insert(0, str(Path(__file__).parent))
-import state_workers  # noqa: E402
+import state_workers
 
-from tui.core.errors import StateWriteError  # noqa: E402
-from tui.state.store import StateStore  # noqa: E402
+from tui.core.errors import StateWriteError
+from tui.state.store import StateStore
 
 BIG = ["w" * 60 + f"{i:04d}" for i in range(60)]  # the new state is ~4.5 KB
 
@@ -64,9 +64,8 @@ def test_tp_full_enospc_at_every_64th_byte(tmp_path: Path, monkeypatch: pytest.M
     for offset in offsets:
         with monkeypatch.context() as patch:
             patch.setattr(os, "write", failing_write(offset, errno.ENOSPC))
-            with pytest.raises(StateWriteError) as caught:
-                with store.transaction() as data:
-                    data["big"] = BIG
+            with pytest.raises(StateWriteError) as caught, store.transaction() as data:
+                data["big"] = BIG
         unchanged += digest(store.path) == before and digest(store.backup_path) == backup_before
         no_temps += not temps(store.state_dir)
         message = caught.value.user_message
@@ -85,9 +84,8 @@ def test_tp_full_other_write_errors_are_named(tmp_path: Path, monkeypatch: pytes
     store = seeded_store(tmp_path)
     before = digest(store.path)
     monkeypatch.setattr(os, "write", failing_write(1000, code))
-    with pytest.raises(StateWriteError, match=words):
-        with store.transaction() as data:
-            data["big"] = BIG
+    with pytest.raises(StateWriteError, match=words), store.transaction() as data:
+        data["big"] = BIG
     assert digest(store.path) == before and not temps(tmp_path)
 
 
@@ -101,9 +99,8 @@ def test_tp_full_failure_after_the_write_still_leaves_nothing(tmp_path: Path, mo
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, step, broken)
-    with pytest.raises(StateWriteError, match="disk is full"):
-        with store.transaction() as data:
-            data["big"] = BIG
+    with pytest.raises(StateWriteError, match="disk is full"), store.transaction() as data:
+        data["big"] = BIG
     monkeypatch.undo()
     assert digest(store.path) == before and digest(store.backup_path) == backup_before
     assert not temps(tmp_path)
@@ -119,9 +116,8 @@ def test_tp_full_keyboard_interrupt_mid_write_removes_the_temp(tmp_path: Path,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "write", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        with store.transaction() as data:
-            data["big"] = BIG
+    with pytest.raises(KeyboardInterrupt), store.transaction() as data:
+        data["big"] = BIG
     assert digest(store.path) == before and not temps(tmp_path)
 
 

@@ -165,9 +165,11 @@ def test_a_failing_migration_leaves_the_file_untouched(tmp_path: Path) -> None:
     def broken(data: dict) -> dict:
         raise KeyError("session")
 
-    with pytest.raises(StateFileError, match="could not be upgraded"):
-        with StateStore(tmp_path, migrations={0: broken}).transaction():
-            pass
+    with (
+        pytest.raises(StateFileError, match="could not be upgraded"),
+        StateStore(tmp_path, migrations={0: broken}).transaction(),
+    ):
+        pass
     assert (tmp_path / "state.toml").read_bytes() == V0_FILE and not (tmp_path / "state.toml.bak").exists()
 
 
@@ -179,8 +181,10 @@ def test_newer_file_survives_a_whole_session_byte_identical(tmp_path: Path) -> N
     store = StateStore(tmp_path, migrations={0: v0_to_v1})
     assert store.load()["new_table"] == {"x": 1} and store.read_only
     for _ in range(3):
-        with pytest.raises(StateReadOnlyError, match="written by a newer allsource-tui"):
-            with store.transaction() as data:
-                data["x"] = 1
+        with (
+            pytest.raises(StateReadOnlyError, match="written by a newer allsource-tui"),
+            store.transaction() as data,
+        ):
+            data["x"] = 1
     assert (tmp_path / "state.toml").read_bytes() == raw
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "state.toml"]

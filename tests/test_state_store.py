@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.state.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
 from tui.core.errors import StateFileError, StateWriteError
+from tui.state.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
 from tui.state.store import CURRENT_SCHEMA_VERSION, StateStore
 
 
@@ -50,10 +50,9 @@ def test_an_exception_in_the_block_saves_nothing(state_dir: Path) -> None:
     with store.transaction() as data:
         data["alias"] = "kept"
     before = store.path.read_bytes()
-    with pytest.raises(ZeroDivisionError):
-        with store.transaction() as data:
-            data["alias"] = "lost"
-            1 / 0
+    with pytest.raises(ZeroDivisionError), store.transaction() as data:
+        data["alias"] = "lost"
+        raise ZeroDivisionError("a bug in the middle of a transaction")
     assert store.path.read_bytes() == before and not store.backup_path.exists()
 
 
@@ -119,9 +118,11 @@ def test_lock_file_names_the_holder_while_held(state_dir: Path) -> None:
 
 def test_other_files_get_their_own_lock(state_dir: Path) -> None:
     creds = StateStore(state_dir, filename="credentials.toml")
-    with StateStore(state_dir).transaction():
-        with creds.transaction() as data:  # would time out if both used <dir>/.lock from one thread
-            data["token_store"] = "file"
+    with (
+        StateStore(state_dir).transaction(),
+        creds.transaction() as data,  # would time out if both used <dir>/.lock from one thread
+    ):
+        data["token_store"] = "file"
     assert creds.lock_path.name == ".credentials.toml.lock" and creds.load()["token_store"] == "file"
 
 
@@ -137,9 +138,11 @@ def test_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "not-a-dir").write_text("")
     with pytest.raises(StateFileError, match="not a folder"):
         StateStore(tmp_path / "not-a-dir").load()
-    with pytest.raises(StateWriteError, match="Could not create the folder"):
-        with StateStore(tmp_path / "not-a-dir").transaction():
-            pass
+    with (
+        pytest.raises(StateWriteError, match="Could not create the folder"),
+        StateStore(tmp_path / "not-a-dir").transaction(),
+    ):
+        pass
 
 
 def test_backup_without_hard_links_is_a_private_copy(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

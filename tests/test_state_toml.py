@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timezone
 from pathlib import Path
 
 import pytest
@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.errors import StateFileError, StateWriteError
-from tui.state.store import StateStore
 from tui.state.file import META_KEYS, encode_state, parse_or_raise, same_value
+from tui.state.store import StateStore
 
 STRESS = os.environ.get("ALLSOURCE_TUI_STRESS") == "1"
 # CI counts keep the file at a few seconds (generating nested unicode data costs ~10 ms an example);
-# ALLSOURCE_TUI_STRESS=1 runs the RELIABILITY §12 figures (2000 round trips, 5000 random inputs).
+# ALLSOURCE_TUI_STRESS=1 runs the full-size figures of docs/reliability.md (2000 round trips, 5000 random inputs).
 _QUIET = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 ROUND_TRIPS = settings(max_examples=2000 if STRESS else 250, **_QUIET)
 ON_DISK = settings(max_examples=500 if STRESS else 50, **_QUIET)
@@ -30,7 +30,7 @@ scalars = st.one_of(
     st.integers(),  # includes integers far beyond 64 bits
     st.booleans(),
     st.floats(allow_nan=False),
-    st.datetimes(timezones=st.none() | st.just(timezone.utc)),
+    st.datetimes(timezones=st.none() | st.just(UTC)),
     st.dates(),
     st.times(),
 )
@@ -146,15 +146,13 @@ def test_values_toml_cannot_hold_are_refused_naming_the_key(tmp_path: Path) -> N
         data["user"] = "kept"
     before = store.path.read_bytes()
     for bad in ({"session": {"expires": {1, 2}}}, {"session": {1: "x"}}, {"alias": "\udcff"},
-                {"when": datetime(2026, 1, 1, tzinfo=timezone.utc).astimezone(timezone(
+                {"when": datetime(2026, 1, 1, tzinfo=UTC).astimezone(timezone(
                     __import__("datetime").timedelta(seconds=30)))}):
-        with pytest.raises(StateWriteError, match="Nothing was saved"):
-            with store.transaction() as data:
-                data.update(bad)
+        with pytest.raises(StateWriteError, match="Nothing was saved"), store.transaction() as data:
+            data.update(bad)
     assert store.path.read_bytes() == before
-    with pytest.raises(StateWriteError, match=r"session\.expires"):
-        with store.transaction() as data:
-            data["session"] = {"expires": object()}
+    with pytest.raises(StateWriteError, match=r"session\.expires"), store.transaction() as data:
+        data["session"] = {"expires": object()}
 
 
 def test_enum_and_nan_values_round_trip(tmp_path: Path) -> None:

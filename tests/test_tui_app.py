@@ -13,10 +13,10 @@ from textual.widgets import Input
 from screens import HelpScreen, SettingsScreen, SignInScreen, StartScreen
 from screens.about_pane import AboutPane
 from tests.conftest import DEMO_PASSWORD, screen_text
-from tui.ui import bindings
-from tui.ui.app import LicenseApp
 from tui.core.secret import Secret
 from tui.core.settings import UISettings
+from tui.ui import bindings
+from tui.ui.app import LicenseApp
 
 OUR_SCREENS = (LicenseApp, SignInScreen, StartScreen, SettingsScreen, HelpScreen)
 
@@ -93,7 +93,9 @@ async def test_help_lists_every_shown_key():
     text = (Path(__file__).parent.parent / "screens" / "help.md").read_text()
     for key in bindings.ALL_KEYS:
         first = key.keys.split(",")[0]
-        shown = {"ctrl+q": "ctrl+q", "f1": "F1", "f2": "F2", "f3": "F3", "f5": "F5", "escape": "Esc", "enter": "Enter"}.get(first, first)
+        key_names = {"ctrl+q": "ctrl+q", "f1": "F1", "f2": "F2", "f3": "F3", "f5": "F5", "escape": "Esc",
+                     "enter": "Enter"}
+        shown = key_names.get(first, first)
         assert f"`{shown}`" in text or f"`{shown}` " in text, key
 
 

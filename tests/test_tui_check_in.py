@@ -10,8 +10,8 @@ from textual.widgets import Input
 from screens import ConfirmDialog, MessageDialog, SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text, wait_until
 from tests.test_tui_offline import checkbox, status_line
-from tui.ui.app import LicenseApp
 from tui.core.machine import MachineIdentity
+from tui.ui.app import LicenseApp
 
 
 async def offline_app(make_local_app, *, connect: bool, os_user: str = "tester") -> LicenseApp:

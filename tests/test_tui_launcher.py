@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tui.ui import launcher as tui_launcher
 from tui.cli.main import main
+from tui.ui import launcher as tui_launcher
 
 
 class Runs(list):

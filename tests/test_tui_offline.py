@@ -12,9 +12,9 @@ from textual.widgets import Checkbox
 from screens import AliasDialog, SettingsScreen, SignInScreen, StartScreen
 from screens.offline_prompt import OfflinePrompt
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, type_text, wait_until
-from tui.ui.app import LicenseApp
 from tui.demo_portal import rules
 from tui.demo_portal.accounts import ONLINE
+from tui.ui.app import LicenseApp
 from tui.ui.widgets.text import short_date
 
 

@@ -11,7 +11,7 @@ from screens import LicensingPortalDialog, MessageDialog, SettingsScreen, SignIn
 from screens.add_portal_dialog import AddPortalDialog
 from screens.confirm_dialog import ConfirmDialog
 from screens.portals_pane import PortalsPane
-from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, screen_text, settle, sign_in_with_keys, wait_until
+from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, screen_text, sign_in_with_keys, wait_until
 from tests.test_tui_offline import paste, signed_in_app, status_line
 from tui.ui.app import LicenseApp
 

@@ -11,7 +11,6 @@ from screens import HelpScreen, LicensingPortalDialog, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, read_state_toml, screen_text, settle, sign_in_with_keys, type_text
 
 
-
 def error_text(app) -> str:
     return " ".join(app.screen.query_one(f"#{name}").visual.plain for name in ("error", "try-next"))
 

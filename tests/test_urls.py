@@ -1,4 +1,4 @@
-"""Licensing-portal URL rules (DESIGN §8) and TP-URL (RELIABILITY §12)."""
+"""Licensing-portal URL rules (docs/portal-protocol.md, "Licensing portal URLs") and TP-URL (docs/reliability.md)."""
 
 from __future__ import annotations
 

@@ -77,8 +77,8 @@ def table(rows: list[Row], *, markdown: bool = False) -> str:
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=False)]
+    render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()  # noqa: E731
     return "\n".join([render(header), render(["-" * w for w in widths]), *map(render, lines)])
 
 
@@ -142,8 +142,8 @@ def settings_for(portal, **network):
 
 
 def make_service(portal, state_dir: Path, machine_id: str = "bench", **network):
-    from tui.service.licensing import LicensingService
     from tui.core.machine import MachineIdentity
+    from tui.service.licensing import LicensingService
     from tui.state.store import StateStore
 
     machine = MachineIdentity(machine_id=machine_id, os_user="bench", hostname=f"host-{machine_id}")

@@ -20,10 +20,11 @@ import time
 def report_peak_memory() -> None:
     """VmHWM: the peak resident set of this program since its exec. (ru_maxrss would also count the parent's
     memory: Linux carries the pre-exec high-water mark of a forked child into it.)"""
-    for line in open("/proc/self/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            sys.stdout.write(f"PEAK {int(line.split()[1])}\n")
-            sys.stdout.flush()
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                sys.stdout.write(f"PEAK {int(line.split()[1])}\n")
+                sys.stdout.flush()
 
 
 def exit_on_first_draw() -> None:

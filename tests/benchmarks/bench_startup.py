@@ -15,7 +15,8 @@ from pathlib import Path
 from bench_common import DEMO_PASSWORD, Row, make_service, median
 
 HARNESS = Path(__file__).with_name("bench_harness.py")
-# What `status --json` must not import (DESIGN §3); checked in the same child that is timed.
+# What `status --json` must not import (docs/architecture.md, "What may import what"); checked in the same child that is
+# timed.
 STATUS_PROBE = """
 import sys
 from tui.cli.main import main

@@ -125,9 +125,9 @@ async def key_latencies(timed: TimedPortal, state_dir: Path, presses: int, *,
         for _ in range(presses):
             for key, target, label in KEY_TRIPS:
                 started = press(app, key)
-                await wait_for(lambda: type(app.screen).__name__ == target)
+                await wait_for(lambda target=target: type(app.screen).__name__ == target)
                 pushed[label].append(time.perf_counter() - started)
-                await wait_for(lambda: watch.first_after(started, target) is not None)
+                await wait_for(lambda started=started, target=target: watch.first_after(started, target) is not None)
                 latencies[label].append(watch.first_after(started, target) - started)
                 await pilot.pause(0.05)
         if hang:

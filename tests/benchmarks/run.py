@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import Row, TimedPortal, isolate_environment, machine, table  # noqa: E402
+from bench_common import Row, TimedPortal, isolate_environment, machine, table
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, root: Path) -> int:
-    import bench_startup  # noqa: PLC0415 - after the environment is isolated
-    import bench_tui  # noqa: PLC0415
+    import bench_startup  # after the environment is isolated
+    import bench_tui
 
     groups = args.only or ["startup", "sign-in", "keys"]
     started = time.monotonic()

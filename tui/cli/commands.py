@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
 from tui.core.errors import NotSignedIn, UsageError
-from tui.service.licensing import LicensingService, open_service, resolve_locations
 from tui.core.redact import configure_logging
+from tui.service.licensing import LicensingService, open_service, resolve_locations
 
 
 def configure_debug(args: argparse.Namespace) -> None:
@@ -47,7 +47,7 @@ async def cmd_license(service: LicensingService, args) -> int:
 
 async def cmd_sign_in(service: LicensingService, args) -> int:
     if args.sso:
-        from tui.cli.sso import sign_in_with_sso  # noqa: PLC0415
+        from tui.cli.sso import sign_in_with_sso
 
         return await sign_in_with_sso(service, args)
     if args.portal:
@@ -76,7 +76,7 @@ async def cmd_alias(service: LicensingService, args) -> int:
 async def cmd_offline(service: LicensingService, args) -> int:
     if args.offline_command == "check-in":
         await service.check_in()
-        print_lines(["Checked in: the license is online again."] + status_lines(service.status()))
+        print_lines(["Checked in: the license is online again.", *status_lines(service.status())])
         return 0
     connect = args.connect
     if connect is None:
@@ -147,8 +147,8 @@ def _ask_connect() -> bool:
 
 
 def run_demo_portal(args) -> int:
-    from tui.demo_portal import DemoPortal  # noqa: PLC0415
-    from tui.core.paths import state_dir  # noqa: PLC0415
+    from tui.core.paths import state_dir
+    from tui.demo_portal import DemoPortal
 
     data = Path(args.data) if args.data else state_dir(args.state_dir, demo=True) / "portal"
     portal = DemoPortal(data, host=args.host, port=args.port, allow_offline_enterprise=args.allow_offline_enterprise)

@@ -12,7 +12,7 @@ from tui.core.redact import redact
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse that reports bad usage with one sentence and exit code 2 (DESIGN §3)."""
+    """argparse that reports bad usage with one sentence and exit code 2 (tui/core/errors.py, EXIT_USAGE)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"allsource-tui: {message}; see `allsource-tui --help`.\n")
@@ -99,17 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "completion":  # before anything else: needs neither config nor state
-        from tui.cli.completion import completion_script  # noqa: PLC0415 - only this command imports shtab
+        from tui.cli.completion import completion_script  # only this command imports shtab
 
         sys.stdout.write(completion_script(parser, args.shell))
         return 0
-    from tui.cli.commands import configure_debug, run_command  # noqa: PLC0415 - keeps `--help` fast
+    from tui.cli.commands import configure_debug, run_command  # keeps `--help` fast
 
     if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
         configure_debug(args)
     try:
         if args.command is None:
-            from tui.ui.launcher import run_tui  # noqa: PLC0415 - the only path that imports Textual
+            from tui.ui.launcher import run_tui  # the only path that imports Textual
 
             return run_tui(args)
         return asyncio.run(run_command(args))
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; nothing more was changed.\n")
         return 130
-    except Exception as error:  # noqa: BLE001 - the last net: one redacted sentence, never a traceback with locals
+    except Exception as error:  # the last net: one redacted sentence, never a traceback with locals
         sys.stderr.write(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug and "
                                 "report it.") + "\n")
         return EXIT_UNEXPECTED

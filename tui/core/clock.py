@@ -1,4 +1,4 @@
-"""The one clock of the auth and expiry code, injectable so tests can move time (RELIABILITY T-1, §11)."""
+"""The one clock of the auth and expiry code, injectable so tests can move time (docs/reliability.md, T-1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Load and validate config.toml into tui.core.settings.Settings (DESIGN.md §4, STYLE.md §7).
+"""Load and validate config.toml into tui.core.settings.Settings (README "Files"; every key is in config.example.toml).
 
 The file is the user's: it is only read, never written. A missing file means the defaults. A file that can't be used
 raises ``ConfigError`` with one sentence naming the file, the line, the key and what to do; unknown keys are not an
@@ -7,6 +7,7 @@ error but a sentence in ``Settings.warnings``. Values are never echoed when they
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -193,7 +194,7 @@ class _Loader:
         for key, value in table.items():
             rule = _RULES[section].get(key)
             if rule is not None:
-                values[key] = self._apply(section, key, lambda v=value, r=rule: r(v, self.path))
+                values[key] = self._apply(section, key, functools.partial(rule, value, self.path))
             elif not (section == "portal" and key == _PORTAL_URL_KEY):
                 self._warn(section, key, f"unknown key [{section}] {key} is ignored")
         return values
@@ -272,9 +273,9 @@ def _locate(lines: list[str], section: str | None, key: str) -> int | None:
     dotted = re.compile(r"\s*" + re.escape(section) + r"\s*\.\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
     current = None
     for number, line in enumerate(lines, 1):
-        header = _HEADER.fullmatch(line)
-        if header:
-            current = header.group(1).strip("\"' ")
+        section_header = _HEADER.fullmatch(line)
+        if section_header:
+            current = section_header.group(1).strip("\"' ")
         elif (current == section and key_line.match(line)) or (current is None and dotted.match(line)):
             return number
     return None

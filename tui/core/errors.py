@@ -1,7 +1,7 @@
 """Typed errors shared by every layer.
 
-Each error carries the exit code of DESIGN.md §3 and a one-sentence ``user_message`` that says what happened and what
-to do. Messages never contain a token, a password or a URL with a query string (see tui/core/redact.py).
+Each error carries the CLI exit code (README "Command line") and a one-sentence ``user_message`` that says what happened
+and what to do. Messages never contain a token, a password or a URL with a query string (see tui/core/redact.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class UsageError(AllSourceError):
 
 
 class PortalUrlError(UsageError):
-    """A licensing-portal URL broke one of the rules of DESIGN.md §8."""
+    """A licensing-portal URL broke one of the rules of docs/portal-protocol.md, "Licensing portal URLs"."""
 
 
 class ConfigError(UsageError):
@@ -102,7 +102,7 @@ class LicenseRuleError(AllSourceError):
     exit_code = EXIT_REFUSED
 
 
-# --- the portal ---------------------------------------------------------------------------------------------------------
+# --- the portal -------------------------------------------------------------------------------------------------
 class PortalError(AllSourceError):
     """An answer from (or a failure to reach) an ArcGIS portal.
 

@@ -1,4 +1,4 @@
-"""Which computer and which OS user this is (DESIGN.md §5, README "Identifying this computer").
+"""Which computer and which OS user this is (README "Files" and "Identifying this computer").
 
 The machine id, first match wins:
 1. ``$ALLSOURCE_TUI_MACHINE_ID`` (tests and demos acting as several computers from one machine);

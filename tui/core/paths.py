@@ -1,4 +1,4 @@
-"""Where allsource-tui finds its config file and keeps its state (DESIGN.md §3, §4).
+"""Where allsource-tui finds its config file and keeps its state (docs/state-file.md, "Where it lives"; README "Files").
 
 Precedence, first match wins:
 - config file: ``--config`` > ``$ALLSOURCE_TUI_CONFIG`` > ``$XDG_CONFIG_HOME/allsource-tui/config.toml`` >
@@ -6,7 +6,7 @@ Precedence, first match wins:
 - state dir: ``--state-dir`` > ``$ALLSOURCE_TUI_STATE_DIR`` > ``$XDG_STATE_HOME/allsource-tui`` >
   platformdirs' user state dir (``~/.local/state/allsource-tui`` on Linux); ``--demo`` uses ``<that>/demo``.
 
-We read the XDG variables ourselves before asking platformdirs so that DESIGN's promise holds on every platform
+We read the XDG variables ourselves before asking platformdirs so that the documented precedence holds on every platform
 (platformdirs follows XDG on Linux only). As the XDG spec says, an empty or relative XDG value is ignored; an empty
 ALLSOURCE_TUI_* value counts as unset. Returned paths are absolute with ``~`` expanded; nothing is created here
 (StateStore creates the state dir with mode 0700).

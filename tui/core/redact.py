@@ -1,4 +1,4 @@
-"""One redaction layer for every sink: logs, error text, the crash screen, CLI output (RELIABILITY X-2).
+"""One redaction layer for every sink: logs, error text, the crash screen, CLI output (docs/reliability.md, X-2).
 
 Two nets: the registry of live secret values (tui/core/secret.py) and patterns for token-looking fields, so a secret
 that was never registered (e.g. from another process) is still masked when it appears as ``token=…``.

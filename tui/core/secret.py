@@ -1,4 +1,4 @@
-"""Secrets (tokens, device credentials) that can't leak by accident (RELIABILITY X-2, X-3).
+"""Secrets (tokens, device credentials) that can't leak by accident (docs/reliability.md, X-2, X-3).
 
 A ``Secret`` prints as a short fingerprint; the raw value is only reachable through ``reveal()``, which the HTTP
 layer calls when it builds a request header or form body. Every Secret's value is registered with the redaction

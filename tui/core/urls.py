@@ -1,4 +1,4 @@
-"""Licensing-portal URL rules (DESIGN.md §8), once, below the UI.
+"""Licensing-portal URL rules (docs/portal-protocol.md, "Licensing portal URLs"), once, below the UI.
 
 ``normalize_portal_url`` is the only gate: the CLI, the TUI dialog and config.toml all go through it, and what it
 returns is what is shown and stored. Every refusal is a ``PortalUrlError`` with one sentence saying why and what to do.

@@ -1,4 +1,4 @@
-"""The demo portal: a local HTTPS server speaking the ArcGIS REST API with demo accounts (DESIGN §6).
+"""The demo portal: a local HTTPS server speaking the ArcGIS REST API with demo accounts (README "The demo portal").
 
 Self-contained: it imports nothing else of allsource-tui, so it can stand in for a real ArcGIS portal in tests and
 demos. Public API: ``create_app`` (the Starlette app), ``DemoPortal`` (uvicorn runner), ``ACCOUNTS``,

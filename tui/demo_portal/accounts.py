@@ -1,7 +1,9 @@
-"""The demo organisations, their listings and the demo accounts (DESIGN §6), and the JSON the portal shows of them.
+"""The demo organisations, their listings and the demo accounts (README "The demo portal"), and the JSON the portal
+shows of them.
 
 Everything here is fixed data: what changes at run time (tokens, check-outs, disconnect settings, last logins) lives in
-the store. Entitlement strings are those of the ArcGIS Pro listing (portal-protocol §15, README).
+the store. Entitlement strings are those of the ArcGIS Pro listing, see docs/portal-protocol.md,
+"Which listing is ArcGIS AllSource".
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Administrator operations: setDisconnectSettings on the AllSource listing (portal-protocol §14, undocumented, as
-Esri's Python client sends it) and Enterprise's ``portaladmin/license/releaseLicense`` (status envelope)."""
+"""Administrator operations: setDisconnectSettings on the AllSource listing (docs/portal-protocol.md, "Calls the client
+makes"; undocumented, as Esri's Python client sends it) and Enterprise's ``portaladmin/license/releaseLicense`` (status
+envelope).
+"""
 
 from __future__ import annotations
 

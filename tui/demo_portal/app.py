@@ -19,8 +19,14 @@ from starlette.routing import Route
 from tui.demo_portal import admin, oauth, offline_ops, rules, sharing_auth, sharing_resources
 from tui.demo_portal.accounts import ENTERPRISE, ONLINE, Org
 from tui.demo_portal.context import Call, ClockLike, DemoState, Endpoint, SystemClock, read_params
-from tui.demo_portal.envelopes import ApiError, html_format_page, html_response, invalid_url, json_response
-from tui.demo_portal.envelopes import method_not_supported
+from tui.demo_portal.envelopes import (
+    ApiError,
+    html_format_page,
+    html_response,
+    invalid_url,
+    json_response,
+    method_not_supported,
+)
 from tui.demo_portal.middleware import DemoMiddleware, faults_control
 from tui.demo_portal.store import DemoStore
 
@@ -34,7 +40,7 @@ class DemoPortalApp(Starlette):
     """Starlette with the demo middleware OUTSIDE Starlette's own stack, so it gets uvicorn's raw ``send`` (needed to
     reset a connection) and sees every request first."""
 
-    def build_middleware_stack(self):  # noqa: ANN201 - Starlette's ASGI app type
+    def build_middleware_stack(self):  # Starlette's ASGI app type
         return DemoMiddleware(super().build_middleware_stack(), self.state.demo)
 
 
@@ -71,7 +77,7 @@ def _org_routes(org: Org) -> list[Route]:
     return routes
 
 
-def _dispatcher(org: Org, fixed_path: str | None = None):  # noqa: ANN202 - a Starlette endpoint
+def _dispatcher(org: Org, fixed_path: str | None = None):  # a Starlette endpoint
     async def endpoint(request: Request) -> Response:
         path = fixed_path if fixed_path is not None else request.path_params["rest"]
         return await dispatch(request, org, path)
@@ -111,7 +117,7 @@ async def dispatch(request: Request, org: Org, path: str) -> Response:
     return result if isinstance(result, Response) else json_response(result, online=online)
 
 
-def _home_page(org: Org):  # noqa: ANN202 - a Starlette endpoint
+def _home_page(org: Org):  # a Starlette endpoint
     async def endpoint(request: Request) -> Response:
         return html_response(f"<!DOCTYPE html><html><head><title>{org.name}</title></head><body>"
                              f"<h1>{org.name}</h1><p>The allsource-tui demo portal: an ArcGIS REST API with demo "

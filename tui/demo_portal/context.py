@@ -100,6 +100,12 @@ class Call:
             raise token_required()
         return self.account
 
+    def require_auth(self) -> tokens.TokenInfo:
+        """The verified token of a call whose endpoint requires one."""
+        if self.auth is None:
+            raise token_required()
+        return self.auth
+
     def authenticate(self, required: bool) -> None:
         """Check the request's token: none ⇒ 499 when required; unknown, expired, revoked, of another org, a refresh
         token, or a referer-bound token without its Referer ⇒ 498."""

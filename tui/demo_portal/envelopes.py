@@ -1,6 +1,7 @@
-"""ArcGIS answers: the error envelope (HTTP 200 with ``{"error": …}``, portal-protocol §1) and JSON responses.
+"""ArcGIS answers: the error envelope (HTTP 200 with ``{"error": …}``, docs/portal-protocol.md, "Errors") and JSON
+responses.
 
-Bodies copy the shared fixtures (shared/fixtures/arcgis/error-*.json, generateToken-invalid-credentials.json).
+Bodies copy the ArcGIS fixtures (tests/fixtures/arcgis/error-*.json, generateToken-invalid-credentials.json).
 ArcGIS Online labels JSON ``text/plain;charset=utf-8`` (clients must parse by body); the Enterprise-style org answers
 ``application/json``, so a client is exercised with both.
 """

@@ -1,4 +1,5 @@
-"""Fault injection for tests and demos (DESIGN §6): latency, HTTP errors, connection resets, hangs and 498s per path.
+"""Fault injection for tests and demos (README "The demo portal"): latency, HTTP errors, connection resets, hangs and
+498s per path.
 
 Rules are matched against the request path, first match wins. A glob starting with ``/`` must match the whole path
 (``/portal/sharing/rest/generateToken``); any other glob matches the tail of the path after a ``/``, so

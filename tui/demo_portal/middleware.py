@@ -16,7 +16,7 @@ import struct
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tui.demo_portal.context import DemoState, RequestRecord
 from tui.demo_portal.envelopes import invalid_token, json_response
@@ -64,14 +64,14 @@ class DemoMiddleware:
 
 async def _buffered(receive: Receive) -> Receive:
     """Read the whole request body now; the returned ``receive`` replays it, then defers to the real one."""
-    messages = []
+    messages: list[Message] = []
     while True:
         message = await receive()
         messages.append(message)
         if message["type"] != "http.request" or not message.get("more_body"):
             break
 
-    async def replay() -> dict:
+    async def replay() -> Message:
         return messages.pop(0) if messages else await receive()
 
     return replay
@@ -86,7 +86,7 @@ def _record(scope: Scope) -> RequestRecord:
 async def _reset_connection(send: Send) -> None:
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if transport is None:
-        import httpx  # noqa: PLC0415 - only in-process (ASGITransport) runs get here
+        import httpx  # only in-process (ASGITransport) runs get here
 
         raise httpx.ReadError("connection reset by the demo portal (injected fault)")
     sock = transport.get_extra_info("socket")

@@ -1,4 +1,5 @@
-"""OAuth 2.0 of the demo portal (portal-protocol §4, §4a, §5): authorization code + PKCE with the out-of-band page.
+"""OAuth 2.0 of the demo portal (docs/portal-protocol.md, "OAuth with PKCE and the out-of-band code"): authorization
+code + PKCE with the out-of-band page.
 
 GET oauth2/authorize (client ``allsource-tui``, redirect ``urn:ietf:wg:oauth:2.0:oob``) ⇒ sign-in page with
 ``oAuthInfo.oauth_state``; POST sharing/oauth2/signin ⇒ approval page titled ``SUCCESS code=<code>``; POST
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from starlette.responses import RedirectResponse, Response
 
 from tui.demo_portal import rules, tokens
-from tui.demo_portal.accounts import check_password, find_account
+from tui.demo_portal.accounts import DemoAccount, check_password, find_account
 from tui.demo_portal.context import Call, Endpoint
 from tui.demo_portal.envelopes import html_response, oauth_error
 from tui.demo_portal.oauth_pages import approval_page, error_page, sign_in_page
@@ -161,7 +162,7 @@ def _grant_code(call: Call, client_id: str) -> dict:
         raise oauth_error(400, "invalid_request", "Invalid redirect_uri")
     if pending.challenge and not _pkce_ok(pending, call.param("code_verifier")):
         raise oauth_error(400, "invalid_request", "Invalid code_verifier")
-    account = find_account(call.org, pending.username)
+    account = _member(call, pending.username)
     computer = _computer(call)
     with call.demo.store.transaction() as state:
         tokens.prune_expired(state, now)
@@ -173,6 +174,14 @@ def _grant_code(call: Call, client_id: str) -> dict:
         rules.record_login(state, account.username, now)
     return {"access_token": access, "expires_in": expires_in, "username": account.username, "ssl": True,
             "refresh_token": refresh, "refresh_token_expires_in": pending.refresh_seconds}
+
+
+def _member(call: Call, username: str) -> DemoAccount:
+    """The member a code or refresh token was issued to; one no longer in the organisation gets nothing."""
+    account = find_account(call.org, username)
+    if account is None:
+        raise oauth_error(400, "invalid_request", "Invalid user")
+    return account
 
 
 def _issue_access(state: dict, call: Call, username: str, computer: str, parent: str, refresh_expires: float,
@@ -198,7 +207,7 @@ def _grant_refresh(call: Call, client_id: str) -> dict:
     now = call.demo.now()
     with call.demo.store.transaction() as state:
         refresh = _live_refresh(state, call, client_id, now)
-        account = find_account(call.org, refresh.username)
+        account = _member(call, refresh.username)
         rules.admit_computer(state, account, refresh.computer, now)
         access, expires_in = _issue_access(state, call, refresh.username, refresh.computer, refresh.token_hash,
                                            refresh.expires, client_id, now)
@@ -211,7 +220,7 @@ def _grant_exchange(call: Call, client_id: str) -> dict:
     now = call.demo.now()
     with call.demo.store.transaction() as state:
         old = _live_refresh(state, call, client_id, now)
-        account = find_account(call.org, old.username)
+        account = _member(call, old.username)
         rules.admit_computer(state, account, old.computer, now)
         refresh = tokens.issue(state, username=old.username, org=call.org.key, kind=tokens.KIND_REFRESH,
                                computer=old.computer, expires=now + REFRESH_SECONDS, now=now, client_id=client_id)

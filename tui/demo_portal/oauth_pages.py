@@ -1,4 +1,5 @@
-"""HTML of the OAuth sign-in flow, shaped like ArcGIS's (portal-protocol §4, §4a).
+"""HTML of the OAuth sign-in flow, shaped like ArcGIS's (docs/portal-protocol.md, "OAuth with PKCE and the out-of-band
+code" and "What Esri's Python client sends").
 
 The sign-in page carries ``var oAuthInfo = {…}`` with ``oauth_state``; the out-of-band approval page's ``<title>``
 is ``SUCCESS code=<code>``.

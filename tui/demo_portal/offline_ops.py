@@ -1,9 +1,9 @@
 """allsource-tui's OWN offline operations — project-defined, not ArcGIS (README "Project-defined operations").
 
-ArcGIS publishes no endpoint for taking a Named User license offline (portal-protocol §14), so allsource-tui defines
-three POST operations under ``[root]/content/listings/<itemId>/``. This module is the only place of the demo portal
-that knows their names, fields and answers, so that a real endpoint can replace them; the rules behind them
-(one holder, same machine and OS user, device credential) are in rules.py.
+ArcGIS publishes no endpoint for taking a Named User license offline (docs/portal-protocol.md, "Project-defined offline
+operations"), so allsource-tui defines three POST operations under ``[root]/content/listings/<itemId>/``. This module is
+the only place of the demo portal that knows their names, fields and answers, so that a real endpoint can replace them;
+the rules behind them (one holder, same machine and OS user, device credential) are in rules.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ async def check_out(call: Call) -> dict:
     account = _listing_user(call)
     machine_id, os_user, intent_id = _required(call, "machineId"), _required(call, "osUser"), _intent(call)
     alias = _bounded(call, "workstationAlias") or machine_id
-    now = call.demo.now()
+    now, computer = call.demo.now(), call.require_auth().computer
     with call.demo.store.transaction() as state:
-        checkout = rules.check_out(state, call.org, account, computer=call.auth.computer, machine_id=machine_id,
+        checkout = rules.check_out(state, call.org, account, computer=computer, machine_id=machine_id,
                                    os_user=os_user, alias=alias, intent_id=intent_id, now=now)
     return {"checkOut": checkout}
 

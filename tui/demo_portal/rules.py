@@ -1,5 +1,5 @@
-"""The licensing rules a portal enforces (DESIGN §6, README). Pure functions on the store's state dict; callers run
-them inside ``DemoStore.transaction()`` so each check-and-change is atomic.
+"""The licensing rules a portal enforces (README "The demo portal" and "Working offline"). Pure functions on the store's
+state dict; callers run them inside ``DemoStore.transaction()`` so each check-and-change is atomic.
 
 - At most 3 computers per user: the distinct computers holding a live token. A new token from a computer that already
   holds one takes the same slot; revoking (or expiry of) its last token frees the computer.

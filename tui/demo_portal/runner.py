@@ -115,7 +115,7 @@ class DemoPortal:
     def _serve_in_thread(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:
             asyncio.run(server.serve(sockets=[sock]))
-        except BaseException as error:  # noqa: BLE001 - reported by start()
+        except BaseException as error:  # reported by start()
             self._failure = error
 
     def _make_server(self) -> uvicorn.Server:

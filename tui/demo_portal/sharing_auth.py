@@ -1,6 +1,7 @@
 """Token endpoints of ``[root]``: info (token-service discovery), generateToken and oauth2/revokeToken.
 
-portal-protocol §2, §2a, §3, §6; bodies as shared/fixtures/arcgis/sharing-rest-info.json, generateToken-*.json and
+docs/portal-protocol.md, "Calls the client makes" and "What Esri's Python client sends"; bodies as
+tests/fixtures/arcgis/sharing-rest-info.json, generateToken-*.json and
 oauth2-revokeToken-ok.json.
 """
 

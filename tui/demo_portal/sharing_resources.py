@@ -1,7 +1,7 @@
 """Resources of ``[root]``: portals/self, purchases, community users and the AllSource listing's userEntitlements.
 
-portal-protocol §8–§12; shapes as shared/fixtures/arcgis/portals-self.json, community-self.json,
-userLicenseType-*.json, provisionedListings.json, purchases.json and userEntitlements-*.json.
+docs/portal-protocol.md, "Calls the client makes"; shapes as tests/fixtures/arcgis/portals-self.json,
+community-self.json, userLicenseType-*.json, provisionedListings.json, purchases.json and userEntitlements-*.json.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def prepare_tls(data_dir: Path, host: str = "127.0.0.1") -> TlsFiles:
     """Load (or create) the CA and issue this run's server certificate; returns the paths uvicorn needs."""
     data_dir = Path(data_dir)
     ca = load_or_create_ca(data_dir)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     leaf = ca.issue_cert(*server_identities(host), common_name="allsource-tui demo portal",
                          not_before=now - datetime.timedelta(days=1),
                          not_after=now + datetime.timedelta(days=SERVER_CERT_DAYS))

@@ -4,8 +4,19 @@ from tui.portal.base import Answer
 from tui.portal.client import PortalClient
 from tui.portal.envelope import INVALID_CREDENTIALS_MESSAGE
 from tui.portal.http import RetryPolicy, build_http_client, build_ssl_context
-from tui.portal.models import (AppAccess, LicensedApp, Listing, OAuthGrant, PortalSelf, Purchase, TokenGrant, User,
-                               UserEntitlements, UserLicenses, UserLicenseType)
+from tui.portal.models import (
+                               AppAccess,
+                               LicensedApp,
+                               Listing,
+                               OAuthGrant,
+                               PortalSelf,
+                               Purchase,
+                               TokenGrant,
+                               User,
+                               UserEntitlements,
+                               UserLicenses,
+                               UserLicenseType,
+)
 from tui.portal.oauth import OOB_REDIRECT_URI, PkcePair, authorize_url, clean_authorization_code, new_state
 from tui.portal.offline_ops import NOT_OFFERED_MESSAGE, CheckOut
 

@@ -1,4 +1,5 @@
-"""Administrator calls: listing entitlements, offline switch, license release (portal-protocol §11, §12, §14).
+"""Administrator calls: listing entitlements, offline switch, license release (docs/portal-protocol.md, "Calls the
+client makes").
 
 Writes are never retried once the request may have been sent (N-4).
 """
@@ -9,9 +10,9 @@ import json
 from collections.abc import Sequence
 
 from tui.core.errors import UnexpectedResponse
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Purchase, UserEntitlements
-from tui.core.secret import Secret
 
 MAX_USERS_PER_PROVISION = 25
 

@@ -1,7 +1,7 @@
 """PortalBase: how every portal call is sent — f=json, Referer, the token header, retries, logging, error typing.
 
-Rules enforced here (RELIABILITY X-1, X-5, X-6, N-4): a token goes only in the ``X-Esri-Authorization`` header, or in
-the POST body where an API demands it; never in a URL. Debug log lines carry the method and path only.
+Rules enforced here (docs/reliability.md, X-1, X-5, X-6, N-4): a token goes only in the ``X-Esri-Authorization`` header,
+or in the POST body where an API demands it; never in a URL. Debug log lines carry the method and path only.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import httpx
 
 from tui.core.clock import Clock, SystemClock
 from tui.core.errors import UnexpectedResponse
+from tui.core.secret import Secret
 from tui.portal.envelope import error_from_transport, parse_answer
 from tui.portal.http import RetryPolicy, retry_after_seconds, server_date
 from tui.portal.models import Malformed
-from tui.core.secret import Secret
 
 log = logging.getLogger("tui.portal")
 T = TypeVar("T")
@@ -99,7 +99,7 @@ class PortalBase:
             raise UnexpectedResponse(f"{self.host}'s answer lacks the field '{missing.args[0]}'; it did not answer "
                                      "like an ArcGIS portal.") from None
 
-    # --- paging (portal-protocol §0: start is 1-based, nextStart -1 at the end) -------------------------------------
+    # --- paging (docs/portal-protocol.md, "Conventions": start is 1-based, nextStart -1 at the end) -------------
     async def paged(self, path: str, key: str, token: Secret, params: dict[str, str] | None = None) -> list[dict]:
         """Every entry of a paged list, following ``nextStart`` for at most MAX_PAGES pages."""
         rows: list[dict] = []
@@ -137,7 +137,7 @@ class PortalBase:
                     raise error_from_transport(failure, self.host) from None
                 assert response is not None
                 return response
-            reason = type(failure).__name__ if failure is not None else f"HTTP {response.status_code}"
+            reason = f"HTTP {response.status_code}" if response is not None else type(failure).__name__
             log.debug("retrying %s %s after %s in %.2f s", method, request.url.path, reason, delay)
             slept += delay
             await self._sleep(delay)

@@ -1,4 +1,5 @@
-"""PortalClient: the ArcGIS sharing REST API as allsource-tui uses it (portal-protocol §2-§13).
+"""PortalClient: the ArcGIS sharing REST API as allsource-tui uses it (docs/portal-protocol.md, "Calls the client
+makes").
 
 One instance per portal URL; many instances share one httpx.AsyncClient (tui/portal/http.py). Every method raises
 tui.core.errors types only. A 498 is raised as TokenExpired: refreshing and replaying is the service layer's job (T-3).
@@ -6,13 +7,23 @@ tui.core.errors types only. A 498 is raised as TokenExpired: refreshing and repl
 
 from __future__ import annotations
 
+from tui.core.secret import Secret, remember_secret
 from tui.portal.admin import AdminOperations
 from tui.portal.base import Answer, segment
-from tui.portal.models import (Listing, Malformed, PortalSelf, TokenGrant, User, UserEntitlements, UserLicenses,
-                               UserLicenseType, number, text)
+from tui.portal.models import (
+    Listing,
+    Malformed,
+    PortalSelf,
+    TokenGrant,
+    User,
+    UserEntitlements,
+    UserLicenses,
+    UserLicenseType,
+    number,
+    text,
+)
 from tui.portal.oauth import OAuthEndpoints
 from tui.portal.offline_ops import OfflineOperations
-from tui.core.secret import Secret, remember_secret
 
 
 class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):
@@ -62,7 +73,7 @@ class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):
 
     async def user_licenses(self, item_id: str, token: Secret, *, nonce: str = "",
                             timestamp: int | None = None) -> UserLicenses:
-        """content/listings/<id>/userLicenses — undocumented, what ArcGIS Pro itself reads (§13)."""
+        """content/listings/<id>/userLicenses — undocumented, what ArcGIS Pro itself reads."""
         params = {"nonce": nonce} if nonce else {}
         if timestamp is not None:
             params["timestamp"] = str(timestamp)

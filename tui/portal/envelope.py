@@ -1,4 +1,5 @@
-"""Turn portal answers and httpx failures into tui.core.errors types (portal-protocol §1, RELIABILITY N-5, X-2).
+"""Turn portal answers and httpx failures into tui.core.errors types (docs/portal-protocol.md, "Errors";
+docs/reliability.md, N-5, X-2).
 
 Rules: the body decides, whatever the HTTP status or content-type (ArcGIS Online labels JSON text/plain and answers
 errors with HTTP 200). Every message is one plain sentence holding no token, no query string and no raw httpx text;
@@ -9,13 +10,24 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TypedDict
 
 import httpx
 
-from tui.core.errors import (Forbidden, InvalidCredentials, NotFound, PortalError, PortalRefused, PortalTLSError,
-                        PortalUnreachable, TokenExpired, TokenRequired, UnexpectedResponse)
-from tui.portal.http import is_tls_verification_error, tls_verification_reason
+from tui.core.errors import (
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    PortalError,
+    PortalRefused,
+    PortalTLSError,
+    PortalUnreachable,
+    TokenExpired,
+    TokenRequired,
+    UnexpectedResponse,
+)
 from tui.core.redact import redact
+from tui.portal.http import is_tls_verification_error, tls_verification_reason
 
 PROJECT_CODE_PREFIX = "ASTUI_"
 INVALID_CREDENTIALS_MESSAGE = "Invalid username or password."
@@ -91,9 +103,12 @@ def error_from_http_status(status: int, host: str, *, had_body: bool = False) ->
 
 
 def _as_int(value: object) -> int | None:
+    """An ArcGIS ``code`` as an int; JSON may carry it as a number or a string (or as junk: then None)."""
+    if not isinstance(value, (int, float, str)):
+        return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except (ValueError, OverflowError):  # "abc", NaN, Infinity
         return None
 
 
@@ -121,10 +136,18 @@ def error_from_status_envelope(body: dict, host: str) -> PortalError:
     return classify(_as_int(body.get("code")), message_code, messages, text, host)
 
 
+class _ErrorFields(TypedDict):
+    """What every PortalError built from an ArcGIS answer keeps of it (the keyword arguments of PortalError)."""
+
+    code: int | None
+    message_code: str | None
+    details: tuple[str, ...]
+
+
 def classify(code: int | None, message_code: str | None, details: tuple[str, ...], text: str,
              host: str) -> PortalError:
     """Pick the error type from the ArcGIS code and messageCode (project codes first)."""
-    keep = {"code": code, "message_code": message_code, "details": details}
+    keep: _ErrorFields = {"code": code, "message_code": message_code, "details": details}
     said = f": {_sentence(text)}" if text else "."
     if message_code and message_code.startswith(PROJECT_CODE_PREFIX):
         return PortalRefused(_sentence(text or f"{host} refused the request ({message_code})"), **keep)

@@ -1,4 +1,4 @@
-"""The one httpx.AsyncClient of the app (RELIABILITY N-1..N-4, X-5) and the retry policy of portal calls.
+"""The one httpx.AsyncClient of the app (docs/reliability.md, N-1..N-4, X-5) and the retry policy of portal calls.
 
 TLS: verification is on unless ``verify_tls=False`` is set explicitly. Trust = OpenSSL's default paths (which honour
 ``SSL_CERT_FILE``/``SSL_CERT_DIR``) + certifi + ``ca_bundle``. httpx reads those variables only when it builds its own

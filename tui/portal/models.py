@@ -1,4 +1,4 @@
-"""Frozen dataclasses parsed from portal answers (portal-protocol §3-§13).
+"""Frozen dataclasses parsed from portal answers (docs/portal-protocol.md, "Calls the client makes").
 
 Parsers are lenient about optional fields (portals add and drop fields) and strict about the few a workflow needs:
 a missing one raises ``Malformed``, which the client turns into UnexpectedResponse naming the portal.

@@ -1,4 +1,5 @@
-"""OAuth 2.0 with PKCE against [root]/oauth2 (portal-protocol §4-§7, RELIABILITY T-1, T-5).
+"""OAuth 2.0 with PKCE against [root]/oauth2 (docs/portal-protocol.md, "OAuth with PKCE and the out-of-band code";
+docs/reliability.md, T-1, T-5).
 
 The authorize URL carries only public values (client id, redirect URI, the S256 challenge, state); the verifier, the
 code and every token travel in POST bodies.
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from tui.core.errors import UsageError
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase
 from tui.portal.models import AppAccess, Malformed, OAuthGrant, number, text
-from tui.core.secret import Secret
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 _CODE_CHARS = re.compile(r"[A-Za-z0-9._~+/=\-]{4,4096}")

@@ -1,22 +1,28 @@
 """The project-defined offline operations (README "Project-defined operations") — the only module that knows them.
 
-ArcGIS publishes no check-out/check-in endpoint (portal-protocol §14), so allsource-tui defines three POST operations
-under [root]/content/listings/<itemId>/. A portal that doesn't implement them (404/405, a non-JSON answer, an error
-without one of our ASTUI_* message codes, an answer without our fields) raises OfflineNotOffered; our codes raise
-PortalRefused with ``message_code`` and ``details``. Token and network errors pass through unchanged, so the service
-can refresh and replay, or keep its check-out intent when the portal was unreachable. None of these calls is
-retried after the request may have been sent.
+ArcGIS publishes no check-out/check-in endpoint (docs/portal-protocol.md, "Project-defined offline operations"), so
+allsource-tui defines three POST operations under [root]/content/listings/<itemId>/. A portal that doesn't implement
+them (404/405, a non-JSON answer, an error without one of our ASTUI_* message codes, an answer without our fields)
+raises OfflineNotOffered; our codes raise PortalRefused with ``message_code`` and ``details``. Token and network errors
+pass through unchanged, so the service can refresh and replay, or keep its check-out intent when the portal was
+unreachable. None of these calls is retried after the request may have been sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.core.errors import (AuthError, OfflineNotOffered, PortalError, PortalRefused, PortalUnreachable,
-                        UnexpectedResponse)
+from tui.core.errors import (
+    AuthError,
+    OfflineNotOffered,
+    PortalError,
+    PortalRefused,
+    PortalUnreachable,
+    UnexpectedResponse,
+)
+from tui.core.secret import Secret
 from tui.portal.base import PortalBase, segment
 from tui.portal.models import Malformed, number, strings, text
-from tui.core.secret import Secret
 
 CHECK_OUT = "allsourceTuiCheckOut"
 CHECK_IN = "allsourceTuiCheckIn"

@@ -1,4 +1,4 @@
-"""Durable, atomic file replacement for the state files (RELIABILITY W-1..W-5, F-1).
+"""Durable, atomic file replacement for the state files (docs/reliability.md, W-1..W-5, F-1).
 
 The sequence: a temp file ``.<name>.<rand>.tmp`` in the same folder, created 0600 with O_EXCL|O_NOFOLLOW; write all;
 fsync; close; keep the old file as ``<name>.bak`` (hard link, W-4); ``os.replace``; fsync(folder). Any failure removes

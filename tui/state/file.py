@@ -1,4 +1,4 @@
-"""Reading, checking, encoding and quarantining one state file (RELIABILITY F-2, S-3, S-4, W-1 serialisation).
+"""Reading, checking, encoding and quarantining one state file (docs/reliability.md, F-2, S-3, S-4, W-1 serialisation).
 
 No locking and no policy here: ``tui.state.store.StateStore`` decides what to do with a file that cannot be read.
 """
@@ -21,8 +21,8 @@ from typing import Any
 
 import tomli_w
 
-from tui.state.atomic_write import DIR_MODE, FILE_MODE, describe_os_error, fsync_dir
 from tui.core.errors import StateFileError, StateWriteError
+from tui.state.atomic_write import DIR_MODE, FILE_MODE, describe_os_error, fsync_dir
 
 MAX_STATE_BYTES = 10 * 1024 * 1024
 META_KEYS = ("schema_version", "revision")
@@ -148,7 +148,7 @@ def same_value(left: Any, right: Any) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(same_value(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(same_value(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(same_value(a, b) for a, b in zip(left, right, strict=True))
     if isinstance(left, float) and isinstance(right, float) and math.isnan(left) and math.isnan(right):
         return True
     return type(left) is type(right) and left == right

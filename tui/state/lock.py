@@ -1,4 +1,4 @@
-"""The inter-process lock around every read-modify-write of the state (RELIABILITY L-1).
+"""The inter-process lock around every read-modify-write of the state (docs/reliability.md, L-1).
 
 ``flock`` on ``<dir>/.lock``: the kernel drops it when the holder dies (even by SIGKILL), so there are no stale locks.
 flock belongs to the open file description, so two opens in one process (two threads, two StateStores) also exclude
@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tui.state.atomic_write import FILE_MODE, describe_os_error
 from tui.core.errors import StateLockTimeout, StateWriteError
+from tui.state.atomic_write import FILE_MODE, describe_os_error
 
 LOCK_FILENAME = ".lock"
 _FIRST_POLL_SECONDS = 0.001

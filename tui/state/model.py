@@ -1,7 +1,7 @@
 """AppState: the typed view of state.toml, and its mapping to and from the TOML tables.
 
-Reading is lenient (RELIABILITY S-4): a table with wrong types is dropped from the view with a notice, and keys this
-version doesn't know are preserved on rewrite because ``apply_to`` only touches the keys it owns.
+Reading is lenient (docs/reliability.md, S-4): a table with wrong types is dropped from the view with a notice, and keys
+this version doesn't know are preserved on rewrite because ``apply_to`` only touches the keys it owns.
 """
 
 from __future__ import annotations

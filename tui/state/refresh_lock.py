@@ -1,4 +1,4 @@
-"""Single-flight token renewal across processes (RELIABILITY L-5).
+"""Single-flight token renewal across processes (docs/reliability.md, L-5).
 
 A lock file of its own, apart from the state lock, so that a renewal waiting on the network never blocks other
 state edits. It is taken without blocking the event loop: a non-blocking flock polled with asyncio.sleep.

@@ -1,4 +1,5 @@
-"""Where session tokens live: the OS keyring when one is usable, else state.toml (0600) — RELIABILITY §5.
+"""Where session tokens live: the OS keyring when one is usable, else state.toml (0600) — docs/state-file.md, "Where
+tokens live".
 
 Every keyring call runs in a daemon thread bounded by ``keyring_timeout`` (3 s by default), because a locked or absent
 Secret Service can hang for minutes. A keyring that fails or times out is "unavailable", never "signed out": callers
@@ -30,7 +31,7 @@ def run_bounded(call: Callable[[], T], timeout: float) -> T:
     def target() -> None:
         try:
             outcome["value"] = call()
-        except Exception as error:  # noqa: BLE001 - any backend failure means "unavailable"
+        except Exception as error:  # any backend failure means "unavailable"
             outcome["error"] = error
 
     worker = threading.Thread(target=target, name="keyring-call", daemon=True)
@@ -51,7 +52,7 @@ class KeyringVault:
 
     @staticmethod
     def backend_name() -> str:
-        import keyring  # noqa: PLC0415 - optional dependency, imported only when secrets are touched
+        import keyring  # optional dependency, imported only when secrets are touched
 
         backend = keyring.get_keyring()
         return f"{type(backend).__module__}.{type(backend).__name__}"
@@ -71,7 +72,7 @@ class KeyringVault:
 
     def _chain_has_backend(self) -> bool:
         try:
-            import keyring  # noqa: PLC0415
+            import keyring
 
             backends = getattr(keyring.get_keyring(), "backends", [])
         except ImportError:
@@ -79,18 +80,18 @@ class KeyringVault:
         return any(not f"{type(b).__module__}".startswith(_NOT_A_KEYRING) for b in backends)
 
     def get(self, service: str, user: str) -> str | None:
-        import keyring  # noqa: PLC0415
+        import keyring
 
         return run_bounded(lambda: keyring.get_password(service, user), self.timeout)
 
     def set(self, service: str, user: str, value: str) -> None:
-        import keyring  # noqa: PLC0415
+        import keyring
 
         run_bounded(lambda: keyring.set_password(service, user, value), self.timeout)
 
     def delete(self, service: str, user: str) -> None:
-        import keyring  # noqa: PLC0415
-        from keyring.errors import PasswordDeleteError  # noqa: PLC0415
+        import keyring
+        from keyring.errors import PasswordDeleteError
 
         def delete_if_present() -> None:
             try:

@@ -1,4 +1,4 @@
-"""StateStore: the only reader-writer of state.toml (RELIABILITY §1-4).
+"""StateStore: the only reader-writer of state.toml (docs/state-file.md).
 
 * ``load()`` takes no lock: files are only ever replaced atomically, so a reader never sees half a file (L-3).
 * ``transaction()`` locks ``<dir>/.lock``, re-reads under the lock, yields a copy and, if the copy changed, writes it
@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.state.atomic_write import describe_os_error, ensure_private_dir, keep_copy, remove_stale_temps, write_atomically
 from tui.core.errors import StateConflictError, StateFileError, StateReadOnlyError, StateWriteError
+from tui.state.atomic_write import (
+    describe_os_error,
+    ensure_private_dir,
+    keep_copy,
+    remove_stale_temps,
+    write_atomically,
+)
 from tui.state.file import META_KEYS, ReadResult, encode_state, quarantine, read_state_file, same_value, storable
 from tui.state.lock import LOCK_FILENAME, exclusive_lock
 

@@ -1,4 +1,5 @@
-"""Moves session tokens between state.toml and the OS keyring (RELIABILITY §5, K-1..K-5).
+"""Moves session tokens between state.toml and the OS keyring (docs/state-file.md, "Where tokens live";
+docs/reliability.md, K-1..K-5).
 
 The StateStore transaction dict is the meeting point: tokens are filled in from the keyring after a read and taken out
 again (into the keyring) before a write, so the workflows never know where tokens live. A keyring that fails or
@@ -11,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.secret import remember_secret
-from tui.state.secret_store import KeyringUnavailable, KeyringVault, choose_vault, keyring_service
 from tui.core.settings import SecretSettings
+from tui.state.secret_store import KeyringUnavailable, KeyringVault, choose_vault, keyring_service
 
 TOKEN_KEYS = ("access_token", "refresh_token")
 

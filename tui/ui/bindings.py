@@ -1,4 +1,4 @@
-"""Binding ids and their default keys: the one place where the TUI's keys are chosen and audited (STYLE §8).
+"""Binding ids and their default keys: the one place where the TUI's keys are chosen and audited (docs/tui.md, "Keys").
 
 Each id is "<screen>.<action>"; `[keys]` in config.toml remaps any of them through `App.set_keymap`. Keys follow the
 rules for terminals over SSH: no ctrl+h/i/m/[, no ctrl+enter/shift+enter, no alt/meta, no ctrl+a/b/z, no ctrl+shift.
@@ -61,7 +61,7 @@ ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGU
                              SETTINGS_CONFIGURE, *SETTINGS_TABS, LICENSING_EDIT_ALIAS, LICENSING_OFFLINE, PORTALS_UP,
                              PORTALS_DOWN, PORTALS_ACTIVATE, PORTALS_ADD, PORTALS_REMOVE, HELP_CLOSE)
 
-# Keys a legacy terminal or a multiplexer can't deliver as themselves (STYLE §8); a test checks the defaults.
+# Keys a legacy terminal or a multiplexer can't deliver as themselves (docs/tui.md, "Keys"); a test checks the defaults.
 FORBIDDEN_KEYS = frozenset({"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+left_square_bracket", "ctrl+enter", "shift+enter",
                             "ctrl+a", "ctrl+b", "ctrl+z", "ctrl+slash"})
 

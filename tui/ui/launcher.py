@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from tui.core import paths
 from tui.core.config import load_settings
 from tui.core.errors import EXIT_USAGE
-from tui.service.licensing import LicensingService, Locations, open_service, resolve_locations
 from tui.core.redact import configure_logging
 from tui.core.settings import Settings
+from tui.service.licensing import LicensingService, Locations, open_service, resolve_locations
 
 LOG_FILE_NAME = "allsource-tui.log"
 LAST_PORT_FILE = "last-port"
@@ -51,7 +51,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def run_app(service: LicensingService, locations: Locations, settings: Settings, *, demo_hint: str = "") -> int:
-    from tui.ui.app import LicenseApp  # noqa: PLC0415 - Textual is imported only when the TUI really starts
+    from tui.ui.app import LicenseApp  # Textual is imported only when the TUI really starts
 
     app = LicenseApp(service, config_path=locations.config_path, demo_hint=demo_hint)
     app.run(mouse=settings.ui.mouse)
@@ -81,9 +81,9 @@ def log_to_file(state_dir: Path) -> Path:
 
 
 # --- --demo -----------------------------------------------------------------------------------------------------------
-def start_demo_portal(demo_state_dir: Path):  # noqa: ANN201 - DemoPortal, imported lazily
+def start_demo_portal(demo_state_dir: Path):  # DemoPortal, imported lazily
     """The demo portal in a background thread, on the port it had last time when that port is still free."""
-    from tui.demo_portal import DemoPortal  # noqa: PLC0415
+    from tui.demo_portal import DemoPortal
 
     demo_state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # before the portal's data dir: it holds state
     data_dir = paths.demo_data_dir(demo_state_dir)
@@ -113,7 +113,7 @@ def demo_settings(settings: Settings, url: str, ca_path: Path) -> Settings:
 
 
 def demo_hint() -> str:
-    from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD  # noqa: PLC0415
+    from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD
 
     names = [account.username for account in ACCOUNTS if account.org == "online"]
     return f"Demo: {', '.join(names[:-1])} or {names[-1]}, password {DEMO_PASSWORD}"

@@ -6,7 +6,9 @@ lose; its half-block sides are also missing from the Linux console's font.
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox
 
 
@@ -14,12 +16,12 @@ class TextCheckbox(Checkbox):
     BUTTON_LEFT = "["
     BUTTON_RIGHT = "]"
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute by name
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual reads this class attribute by name
         return "X" if self.value else " "
 
 
 class SpaceCheckbox(TextCheckbox, inherit_bindings=False):
     """Space toggles it; Enter is left to the screen (the sign-in window signs in on Enter from any field)."""
 
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_button", "Toggle", show=False)]

@@ -6,10 +6,18 @@ marker that is a symbol plus a word.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from tui.core.errors import (AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
-                        PortalTLSError, PortalUnreachable, UnexpectedResponse)
+from tui.core.errors import (
+    AllSourceError,
+    InvalidCredentials,
+    LicenseRuleError,
+    NoLicenseError,
+    NotSignedIn,
+    PortalTLSError,
+    PortalUnreachable,
+    UnexpectedResponse,
+)
 from tui.core.models import LEVELS, LicenseInfo
 from tui.service.status import Status
 
@@ -48,7 +56,7 @@ def try_next(error: AllSourceError) -> str:
 def short_date(epoch: float | None) -> str:
     if epoch is None or epoch < 0:
         return "no end date"
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def level_line(license_info: LicenseInfo | None) -> str:
