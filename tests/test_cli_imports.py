@@ -23,7 +23,8 @@ finally:
 
 
 def loaded_modules(*argv: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *argv], check=False, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", PROBE, *argv], check=False, capture_output=True, text=True,
+                            timeout=60)
     line = next(line for line in result.stderr.splitlines() if line.startswith("LOADED="))
     return json.loads(line.removeprefix("LOADED="))
 
