@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     _session_commands(commands)
     _offline_commands(commands)
     _portal_commands(commands)
+    from tui.cli.admin import add_admin_parser  # noqa: PLC0415 - issue 14's `admin` group lives in its own module
+
+    add_admin_parser(commands, ArgumentParser)
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8443)
