@@ -162,7 +162,8 @@ def member_table(members: list[Member]) -> list[str]:
         where = (m.offline.workstation_alias or "(offline)") if m.offline else ""
         rows.append((m.username, m.full_name, m.user_type, m.level or "", m.source, where, ", ".join(m.extensions)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+            for row in rows]
 
 
 class Progress:

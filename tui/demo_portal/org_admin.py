@@ -1,10 +1,11 @@
 """An organization administrator's license management (issue 14): the org's users, provisionUserEntitlements, and
 two project-defined operations — the check-outs of the org and, on the Online org, releasing one.
 
-ArcGIS: ``portals/self/users`` (paged ``users``) and ``content/listings/<id>/provisionUserEntitlements`` (portal-protocol
-§12; body ``userEntitlements={"users": […], "entitlements": […]}``, at most 25 users, the list replaces the users' set,
-an empty one revokes). The portal's rule: while a member's license is checked out it can't be changed or revoked;
-refused with shared/fixtures/arcgis/provisionUserEntitlements-error-user-disconnected.json's envelope.
+ArcGIS: ``portals/self/users`` (paged ``users``) and ``content/listings/<id>/provisionUserEntitlements``
+(docs/portal-protocol.md; body ``userEntitlements={"users": […], "entitlements": […]}``, at most 25 users, the list
+replaces the users' set, an empty one revokes). The portal's rule: while a member's license is checked out it can't be
+changed or revoked; refused with tests/fixtures/arcgis/provisionUserEntitlements-error-user-disconnected.json's
+envelope.
 
 Project-defined (README "Project-defined operations"; ArcGIS publishes neither): ``allsourceTuiCheckOuts`` lists who
 holds an offline license on which computer, and ``allsourceTuiReleaseLicense`` is ArcGIS Online's stand-in for
