@@ -30,7 +30,7 @@ class TextRadioButton(RadioButton):
     BUTTON_RIGHT = ")"
 
     @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute by name
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual reads it by name
         return "•" if self.value else " "
 
 
@@ -157,7 +157,11 @@ class MemberDialog(Dialog[AdminAction | None]):
     def action_act(self, kind: str) -> None:
         action, question = self._confirmation(kind)
         dialog = ConfirmDialog("Confirm", question, yes_label=kind.capitalize(), no_label="Cancel")
-        self.app.push_screen(dialog, callback=lambda yes: self.dismiss(action) if yes else None)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(action)
+
+        self.app.push_screen(dialog, callback=answered)
 
     def _confirmation(self, kind: str) -> tuple[AdminAction, str]:
         member = self.member

@@ -127,7 +127,7 @@ class OrganizationPane(Vertical):
         self.query_one("#notice", Static).update(text)
 
     @property
-    def visible(self) -> list[Member]:
+    def shown_members(self) -> list[Member]:
         text = self.query_one("#filter", Input).value
         shown = [member for member in self.members or [] if matches(member, text)]
         return sorted(shown, key=sort_key(self.sort), reverse=self.reverse)
@@ -155,7 +155,7 @@ class OrganizationPane(Vertical):
                 table.add_column(label, key=key)
         for key, label in COLUMNS:  # the sort shows in its header: "User ▲"
             table.columns[ColumnKey(key)].label = Text(f"{label} {arrow}" if key == self.sort else label)
-        shown = self.visible
+        shown = self.shown_members
         for member in shown:
             table.add_row(member.username, member.full_name, member.level or "", offline_cell(member),
                           member.source, key=member.username)

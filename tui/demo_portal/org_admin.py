@@ -75,9 +75,9 @@ def _parse_user_entitlements(text: str) -> tuple[list[str], list[str]]:
     if not isinstance(value, dict):
         raise invalid_request("'userEntitlements' must be a JSON object with 'users' and 'entitlements'.")
     users, entitlements = value.get("users"), value.get("entitlements")
-    if not _strings(users) or not 1 <= len(users) <= MAX_USERS_PER_CALL:
+    if not isinstance(users, list) or not _strings(users) or not 1 <= len(users) <= MAX_USERS_PER_CALL:
         raise invalid_request(f"'users' must list 1 to {MAX_USERS_PER_CALL} usernames.")
-    if not _strings(entitlements):
+    if not isinstance(entitlements, list) or not _strings(entitlements):
         raise invalid_request("'entitlements' must be a list of entitlement strings.")
     return list(dict.fromkeys(users)), list(dict.fromkeys(entitlements))
 
