@@ -29,7 +29,8 @@ from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 
 OFFLINE_MARK = "✈"
-COLUMNS = (("user", "User"), ("name", "Name"), ("level", "Level"), ("offline", "Offline on"), ("source", "Source"))
+# What an administrator scans for comes first, so the Settings pane (about 58 columns) shows it without scrolling.
+COLUMNS = (("user", "User"), ("level", "Level"), ("offline", "Offline on"), ("name", "Name"), ("source", "Source"))
 TABLE_KEYS = {"up": "cursor_up", "down": "cursor_down", "pageup": "page_up", "pagedown": "page_down"}
 SORT_USER, SORT_LEVEL, SORT_OFFLINE, OFFLINE_SETTING, CLEAR_FILTER = keys.ORGANIZATION_KEYS
 
@@ -157,7 +158,7 @@ class OrganizationPane(Vertical):
             table.columns[ColumnKey(key)].label = Text(f"{label} {arrow}" if key == self.sort else label)
         shown = self.shown_members
         for member in shown:
-            table.add_row(member.username, member.full_name, member.level or "", offline_cell(member),
+            table.add_row(member.username, member.level or "", offline_cell(member), member.full_name,
                           member.source, key=member.username)
         names = [member.username for member in shown]
         if keep in names:
