@@ -168,3 +168,21 @@ def test_actions_need_yes_without_a_terminal_and_bad_input_exits_2(admin_env):
 def test_not_signed_in_exits_3(tmp_path, demo_portal):
     result = run_cli(cli_env(tmp_path, demo_portal), "admin", "licenses")
     assert result.returncode == 3
+
+
+async def test_enterprise_release_goes_through_portaladmin_with_the_token_in_the_body(tmp_path, demo_portal,
+                                                                                     make_service):
+    admin_env = cli_env(tmp_path, demo_portal, machine_id="ent-desk", enterprise=True)
+    assert sign_in(admin_env, "ent_admin").returncode == 0
+    assert run_cli(admin_env, "admin", "offline", "allow", "--yes").returncode == 0
+    async with make_service("ent-laptop", enterprise=True) as member:
+        await member.sign_in("ent_user", DEMO_PASSWORD)
+        member.set_alias("Plant floor")
+        await member.authorize_offline(connect=True)
+        assert listed(admin_env)["ent_user"]["offline"]["workstation_alias"] == "Plant floor"
+        released = run_cli(admin_env, "admin", "release", "ent_user", "--yes")
+        assert released.returncode == 0, released.stderr
+        assert (await member.refresh_license()).disconnected is False
+    calls = [r for r in demo_portal.request_log if r.path == "/portal/portaladmin/license/releaseLicense"]
+    assert len(calls) == 1 and "token" not in calls[0].query  # portaladmin wants the token in the POST body
+    assert not any(r.path.endswith("allsourceTuiReleaseLicense") for r in demo_portal.request_log)
