@@ -159,3 +159,25 @@ async def test_the_session_remembers_whether_the_user_manages_licenses(tmp_path,
     assert on_disk.get("manages_licenses", False) is expected
     assert LicensingService(settings, StateStore(tmp_path / "state"), machine).status().session.manages_licenses \
         is expected
+
+
+async def test_perform_runs_the_actions_the_tui_posts(tmp_path):
+    from tui.service.licensing import LicensingService
+    from tui.state.store import StateStore
+
+    app = create_app(tmp_path / "portal")
+    settings = Settings(portal=PortalSettings(licensing_portal_url="https://127.0.0.1:8443"),
+                        network=NetworkSettings(max_retries=0))
+    machine = MachineIdentity(machine_id="desk", os_user="admin", hostname="desk")
+    async with LicensingService(settings, StateStore(tmp_path / "state"), machine,
+                                transport=httpx.ASGITransport(app=app)) as service:
+        await service.sign_in("org_admin", DEMO_PASSWORD)
+        admin = organization_admin(service)
+        released = await admin.perform("release", "member051")
+        assigned = await admin.perform("assign", "member051", level="Advanced", extensions=("Spatial Analyst",))
+        unassigned = await admin.perform("unassign", "member051")
+        assert await admin.perform("prevent_offline") is None
+        offline_allowed = await admin.offline_allowed()
+    assert released.offline is None
+    assert (assigned.level, assigned.extensions, assigned.source) == ("Advanced", ("Spatial Analyst",), "add-on")
+    assert unassigned.holds_license is False and offline_allowed is False

@@ -148,6 +148,21 @@ class OrganizationAdmin:
 
         await self._run("allow or prevent offline use", act)
 
+    async def perform(self, kind: str, username: str = "", *, level: str | None = None,
+                      extensions: tuple[str, ...] = ()) -> Member | None:
+        """One action by name, as the TUI's AdminAction message carries it; the member as re-read, or None for the
+        organization-wide offline switch."""
+        if kind == "assign":
+            return await self.assign(username, level=level, extensions=tuple(extensions))
+        if kind == "unassign":
+            return await self.unassign(username)
+        if kind == "release":
+            return (await self.release(username)).member
+        if kind in ("allow_offline", "prevent_offline"):
+            await self.set_offline_allowed(kind == "allow_offline")
+            return None
+        raise ValueError(f"unknown administrator action {kind!r}")
+
     # --- helpers -----------------------------------------------------------------------------------------------
     async def _writable_member(self, client: PortalClient, token: Secret, username: str) -> Member:
         member = await self._read_member(client, token, username)
