@@ -23,7 +23,7 @@ SOURCE_USER_TYPE = "user type"
 SOURCE_ADD_ON = "add-on"
 MANAGE_LICENSES = "portal:admin:manageLicenses"
 LEVEL_STRINGS = {"Basic": "desktopBasicN", "Standard": "desktopStdN", "Advanced": "desktopAdvN"}
-EXTENSION_STRINGS = {  # canonical spelling sent to the portal (portal-protocol strings, docs/portal-protocol.md)
+EXTENSION_STRINGS = {  # the spelling sent to the portal (docs/portal-protocol.md, entitlement strings)
     "3D Analyst": "3DAnalystN", "Spatial Analyst": "spatialAnalystN", "Network Analyst": "networkAnalystN",
     "Geostatistical Analyst": "geostatAnalystN", "Image Analyst": "imageAnalystN",
     "Data Reviewer": "dataReviewerN", "Workflow Manager": "workflowMgrN", "Data Interoperability": "dataInteropN",
