@@ -23,7 +23,7 @@ HELP_TEXT = Path(__file__).with_name("help.md")
 @cache
 def help_markdown() -> RichMarkdown:
     """Parsed once per process, on first use: the Markdown stack costs ~50 ms of start-up for a screen seen on F1."""
-    from rich.markdown import Markdown as RichMarkdown  # noqa: PLC0415
+    from rich.markdown import Markdown as RichMarkdown
 
     return RichMarkdown(HELP_TEXT.read_text(encoding="utf-8"))
 

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from tui.cli.admin import cmd_admin
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
 from tui.core.errors import NotSignedIn, UsageError
 from tui.core.redact import configure_logging
@@ -162,3 +163,4 @@ def run_demo_portal(args) -> int:
 
 HANDLERS = {"status": cmd_status, "license": cmd_license, "sign-in": cmd_sign_in, "sign-out": cmd_sign_out,
             "alias": cmd_alias, "offline": cmd_offline, "portal": cmd_portal, "portals": cmd_portals}
+HANDLERS["admin"] = cmd_admin  # issue 14's `admin` group (tui/cli/admin.py)

@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     _portal_commands(commands)
     completion = commands.add_parser("completion", help="print the bash, zsh or fish completion script")
     completion.add_argument("shell", choices=["bash", "zsh", "fish"])
+    from tui.cli.admin import add_admin_parser  # the `admin` group lives in its own module
+
+    add_admin_parser(commands, ArgumentParser)
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8443)

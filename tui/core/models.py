@@ -59,6 +59,9 @@ class Session:
     refresh_token: Secret | None = None
     refresh_expires_at: float | None = None
     token_store: Literal["state", "keyring"] = "state"
+    # True when community/self said, at sign-in, that this user administers the organization's licenses (role
+    # org_admin or the portal:admin:manageLicenses privilege): the TUI then offers Settings › Organization.
+    manages_licenses: bool = False
 
     def is_valid(self, now: float, margin: float = 60.0) -> bool:
         if self.expires_at - margin > now:

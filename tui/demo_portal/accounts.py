@@ -12,6 +12,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from tui.demo_portal import generated
+
 DEMO_PASSWORD = "allsource-demo"
 ALLSOURCE_TITLE = "ArcGIS AllSource"
 ALLSOURCE_APP_ID = "arcgisallsource"
@@ -57,9 +59,14 @@ class DemoAccount:
         return self.level is not None
 
     @property
+    def user_type_includes_allsource(self) -> bool:
+        """GIS Professional user types include AllSource; any other type gets it as an add-on."""
+        return self.user_type_id.startswith("GISProfessional")
+
+    @property
     def allsource_is_addon(self) -> bool:
         """Creator gets AllSource as an add-on (provisionedListings); GIS Professional types include it."""
-        return self.has_allsource and not self.user_type_id.startswith("GISProfessional")
+        return self.has_allsource and not self.user_type_includes_allsource
 
     @property
     def entitlements(self) -> list[str]:
@@ -94,7 +101,17 @@ ACCOUNTS: list[DemoAccount] = [
     DemoAccount("ent_admin", "Ari Admin", "enterprise", "GISProfessionalAdvUT", "GIS Professional Advanced",
                 "Advanced", (), is_admin=True),
 ]
-_BY_NAME = {account.username: account for account in ACCOUNTS}
+# The Online org's administrator (issue 14) and its generated members (generated.py): not in ACCOUNTS, which lists the
+# accounts people try the app with; every lookup goes through EVERY_ACCOUNT.
+ORG_ADMIN = DemoAccount("org_admin", "Olive Admin", "online", "GISProfessionalAdvUT", "GIS Professional Advanced",
+                        "Advanced", (), is_admin=True)
+GENERATED: list[DemoAccount] = [DemoAccount(name, full, "online", type_id, type_name, level, extensions)
+                               for name, full, type_id, type_name, level, extensions in generated.member_rows()]
+EVERY_ACCOUNT: list[DemoAccount] = [*ACCOUNTS, ORG_ADMIN, *GENERATED]
+_BY_NAME = {account.username: account for account in EVERY_ACCOUNT}
+SEEDED_CHECKOUTS: dict[str, dict] = {
+    generated.username_of(n): generated.seeded_checkout(n, _BY_NAME[generated.username_of(n)].entitlements)
+    for n in generated.offline_numbers()}
 
 
 def find_account(org: Org, username: str) -> DemoAccount | None:
@@ -111,7 +128,7 @@ def check_password(org: Org, username: str, password: str) -> DemoAccount | None
 
 
 def members(org: Org) -> list[DemoAccount]:
-    return [account for account in ACCOUNTS if account.org == org.key]
+    return [account for account in EVERY_ACCOUNT if account.org == org.key]
 
 
 def user_object(org: Org, account: DemoAccount, last_login: int, *, full: bool = True) -> dict:
@@ -164,9 +181,9 @@ def _allsource_app(org: Org, account: DemoAccount) -> dict:
             "isAppBundle": False, "entitlements": account.entitlements}
 
 
-def provisioned_listings(org: Org, account: DemoAccount) -> list[dict]:
-    """Add-on listings assigned to the user: creator_std gets AllSource next to an unrelated add-on."""
-    if not account.allsource_is_addon:
+def provisioned_listings(org: Org, account: DemoAccount, *, has_addon: bool) -> list[dict]:
+    """Add-on listings assigned to the user: a Creator holding AllSource gets it next to an unrelated add-on."""
+    if not has_addon:
         return []
     common = {"licenseType": "free", "priceDesc": "Included with your subscription", "creditsPerTransaction": 0,
               "listingAccess": "public", "trialSupported": False, "ecommerceEnabled": False,

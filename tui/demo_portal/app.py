@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui.demo_portal import admin, oauth, offline_ops, rules, sharing_auth, sharing_resources
+from tui.demo_portal import admin, oauth, offline_ops, org_admin, rules, sharing_auth, sharing_resources
 from tui.demo_portal.accounts import ENTERPRISE, ONLINE, Org
 from tui.demo_portal.context import Call, ClockLike, DemoState, Endpoint, SystemClock, read_params
 from tui.demo_portal.envelopes import (
@@ -32,7 +32,7 @@ from tui.demo_portal.store import DemoStore
 
 METHODS = ["GET", "POST"]
 _ENDPOINTS = [(re.compile(endpoint.pattern, re.IGNORECASE), endpoint)
-              for module in (sharing_auth, sharing_resources, admin, offline_ops, oauth)
+              for module in (sharing_auth, sharing_resources, admin, org_admin, offline_ops, oauth)
               for endpoint in module.ENDPOINTS]
 
 

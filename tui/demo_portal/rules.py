@@ -19,8 +19,8 @@ import hmac
 import secrets
 from collections.abc import Mapping
 
-from tui.demo_portal import tokens
-from tui.demo_portal.accounts import DemoAccount, Org
+from tui.demo_portal import licenses, tokens
+from tui.demo_portal.accounts import SEEDED_CHECKOUTS, DemoAccount, Org
 from tui.demo_portal.envelopes import astui
 
 MAX_COMPUTERS = 3
@@ -55,8 +55,13 @@ def set_disconnect_settings(state: dict, org: Org, can_disconnect: bool, max_dur
 
 # --- check-out / check-in -------------------------------------------------------------------------------------------
 def active_checkout(state: Mapping, username: str, now: float) -> dict | None:
-    """The user's check-out unless there is none or it has expired (an expired one counts as checked in)."""
+    """The user's check-out unless there is none or it has expired (an expired one counts as checked in).
+
+    Generated members may hold a seeded check-out (generated.py) until an administrator releases it.
+    """
     held = state["checkouts"].get(username)
+    if held is None and username not in state["released_seeds"]:
+        held = SEEDED_CHECKOUTS.get(username)
     if held is None or (held["expires"] != -1 and held["expires"] <= now * 1000):
         return None
     return held
@@ -65,7 +70,7 @@ def active_checkout(state: Mapping, username: str, now: float) -> dict | None:
 def check_out(state: dict, org: Org, account: DemoAccount, *, computer: str, machine_id: str, os_user: str,
               alias: str, intent_id: str, now: float) -> dict:
     """Take ``account``'s license offline on ``machine_id``; the same intent from the same machine replays."""
-    if not account.has_allsource:
+    if not licenses.has_license(state, account):
         raise astui("ASTUI_NO_LICENSE")
     held = active_checkout(state, account.username, now)
     if held is not None:
@@ -79,7 +84,7 @@ def check_out(state: dict, org: Org, account: DemoAccount, *, computer: str, mac
     salt = secrets.token_hex(16)
     credential = _derive_credential(intent_id, salt, account.username, machine_id)
     record = {"username": account.username, "org": org.key, "machineId": machine_id, "osUser": os_user,
-              "workstationAlias": alias, "entitlements": account.entitlements, "checkedOutAt": now_ms,
+              "workstationAlias": alias, "entitlements": licenses.current(state, account), "checkedOutAt": now_ms,
               "expires": -1 if max_days < 0 else now_ms + max_days * DAY_MS, "computer": computer,
               "intentHash": _sha256(intent_id), "salt": salt, "credentialHash": _sha256(credential)}
     state["checkouts"][account.username] = record
@@ -110,8 +115,13 @@ def check_in(state: dict, account: DemoAccount, *, machine_id: str, os_user: str
 
 
 def release(state: dict, username: str) -> bool:
-    """The Enterprise administrator's releaseLicense: the check-out is gone, whoever holds it."""
-    return state["checkouts"].pop(username, None) is not None
+    """An administrator's release: the check-out is gone, whoever holds it. True when there was one."""
+    if state["checkouts"].pop(username, None) is not None:
+        return True
+    if username in SEEDED_CHECKOUTS and username not in state["released_seeds"]:
+        state["released_seeds"].append(username)
+        return True
+    return False
 
 
 def public_checkout(record: Mapping, intent_id: str) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 import uvicorn
 
 from tui.demo_portal import rules
-from tui.demo_portal.accounts import ACCOUNTS, DEMO_PASSWORD, ENTERPRISE
+from tui.demo_portal.accounts import ACCOUNTS, DEMO_PASSWORD, ENTERPRISE, GENERATED, ORG_ADMIN
 from tui.demo_portal.app import create_app
 from tui.demo_portal.context import DemoState, RequestRecord
 from tui.demo_portal.faults import FaultInjector
@@ -160,13 +160,16 @@ class DemoPortal:
                  f'           or set ca_bundle = "{self.ca_path}" under [network] in config.toml',
                  f"Demo accounts (password for all: {DEMO_PASSWORD}):",
                  f"  {'user':<13} {'name':<17} {'org':<11} {'user type':<34} {'AllSource':<20} extensions"]
-        for account in ACCOUNTS:
+        for account in (*ACCOUNTS, ORG_ADMIN):
             kind = "add-on" if account.allsource_is_addon else "included"
             level = f"{account.level} ({kind})" if account.level else "none"
             org = "Online" if account.org == "online" else "Enterprise"
             user_type = account.user_type_name + (", admin" if account.is_admin else "")
             lines.append(f"  {account.username:<13} {account.full_name:<17} {org:<11} {user_type:<34} {level:<20} "
                          f"{', '.join(account.extensions) or '—'}")
+        first, last = GENERATED[0].username, GENERATED[-1].username
+        lines.append(f"  …and {len(GENERATED)} generated Online members ({first}–{last}), "
+                     "some of them offline on named workstations.")
         lines.append("Stop with Ctrl-C.")
         return "\n".join(lines)
 

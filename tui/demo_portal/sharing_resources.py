@@ -6,7 +6,7 @@ community-self.json, userLicenseType-*.json, provisionedListings.json, purchases
 
 from __future__ import annotations
 
-from tui.demo_portal import accounts, rules
+from tui.demo_portal import accounts, licenses, rules
 from tui.demo_portal.accounts import DemoAccount, Org
 from tui.demo_portal.context import Call, Endpoint
 from tui.demo_portal.envelopes import invalid_request, item_not_found, no_permission, user_not_found
@@ -68,7 +68,10 @@ async def user_license_type(call: Call) -> dict:
 
 
 async def provisioned_listings(call: Call) -> dict:
-    listings = accounts.provisioned_listings(call.org, _self_or_admin(call))
+    target = _self_or_admin(call)
+    with call.demo.store.reading() as state:
+        has_addon = licenses.holds_addon(state, target)
+    listings = accounts.provisioned_listings(call.org, target, has_addon=has_addon)
     return {"total": len(listings), "start": 1, "num": max(len(listings), 10), "nextStart": -1,
             "provisionedListings": listings}
 
@@ -78,31 +81,36 @@ async def all_user_entitlements(call: Call) -> dict:
     _allsource_listing(call)
     if not accounts.can_manage_licenses(call.require_account()):
         raise no_permission()
-    start, num = _paging(call)
-    entries = [_entitlement_entry(call, member) for member in accounts.members(call.org) if member.has_allsource]
+    start, num = paging(call)
+    with call.demo.store.reading() as state:
+        entries = [_entitlement_entry(call, state, member) for member in accounts.members(call.org)
+                   if licenses.has_license(state, member)]
+    return page_of(entries, "userEntitlements", start, num)
+
+
+def page_of(entries: list, key: str, start: int, num: int) -> dict:
+    """One page of a list in ArcGIS's paging envelope (portal-protocol §0: 1-based start, nextStart -1 at the end)."""
     page = entries[start - 1: start - 1 + num]
     next_start = start + num if start - 1 + num < len(entries) else -1
-    return {"userEntitlements": page, "total": len(entries), "start": start, "num": len(page),
-            "nextStart": next_start}
+    return {key: page, "total": len(entries), "start": start, "num": len(page), "nextStart": next_start}
 
 
 async def user_entitlements(call: Call) -> dict:
     """One user's entitlements on the AllSource listing (the user or an admin); ``{}`` without a license."""
     _allsource_listing(call)
     target = _self_or_admin(call)
-    return {"userEntitlements": _entitlement_entry(call, target) if target.has_allsource else {}}
-
-
-def _entitlement_entry(call: Call, account: DemoAccount) -> dict:
-    now = call.demo.now()
     with call.demo.store.reading() as state:
-        last_login = state["last_login"].get(account.username, -1)
-        disconnected = rules.active_checkout(state, account.username, now) is not None
-    return {"username": account.username, "lastLogin": last_login, "disconnected": disconnected,
-            "entitlements": account.entitlements}
+        licensed = licenses.has_license(state, target)
+        return {"userEntitlements": _entitlement_entry(call, state, target) if licensed else {}}
 
 
-def _paging(call: Call) -> tuple[int, int]:
+def _entitlement_entry(call: Call, state: dict, account: DemoAccount) -> dict:
+    disconnected = rules.active_checkout(state, account.username, call.demo.now()) is not None
+    return {"username": account.username, "lastLogin": state["last_login"].get(account.username, -1),
+            "disconnected": disconnected, "entitlements": licenses.current(state, account)}
+
+
+def paging(call: Call) -> tuple[int, int]:
     try:
         start = int(call.param("start") or 1)
         num = int(call.param("num") or DEFAULT_PAGE_SIZE)

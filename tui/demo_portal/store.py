@@ -1,8 +1,9 @@
 """The demo portal's persistent state: one JSON file in the data dir, rewritten atomically under a lock.
 
-Holds tokens (as sha256 hashes only), check-outs, the organisations' disconnect settings and last logins, so a
-check-out survives a restart. Every rule check runs inside ``transaction()``: the lock covers the read, the check
-and the write, so concurrent requests (50 computers at once) can never break a rule.
+Holds tokens (as sha256 hashes only), check-outs, the organisations' disconnect settings, last logins, the
+administrators' license assignments and the released seeded check-outs, so every change survives a restart. Every
+rule check runs inside ``transaction()``: the lock covers the read, the check and the write,
+so concurrent requests (50 computers at once) can never break a rule.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ STATE_FILE = "state.json"
 
 
 def empty_state() -> dict:
-    return {"schema_version": SCHEMA_VERSION, "tokens": {}, "checkouts": {}, "settings": {}, "last_login": {}}
+    return {"schema_version": SCHEMA_VERSION, "tokens": {}, "checkouts": {}, "settings": {}, "last_login": {},
+            "assignments": {}, "released_seeds": []}
 
 
 class DemoStore:

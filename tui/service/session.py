@@ -13,6 +13,7 @@ from tui.core.errors import (AllSourceError, Forbidden, NoLicenseError, NotFound
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
 from tui.core.models import LicenseInfo, Session
 from tui.service.refusals import explain_refusal
+from tui.service.admin_model import manages_licenses
 from tui.core.secret import Secret, remember_secret
 from tui.state.secret_store import KeyringUnavailable
 from tui.service.core import ServiceCore
@@ -56,7 +57,8 @@ class SessionFlows(ServiceCore):
         if license_info.level is None:
             await self._revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
-        session = replace(session, username=user.username, full_name=user.full_name)
+        session = replace(session, username=user.username, full_name=user.full_name,
+                          manages_licenses=manages_licenses(user))
         old = None
         with self.edit_state() as state:
             old = state.session

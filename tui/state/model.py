@@ -137,7 +137,8 @@ def _session(value: Any) -> Session:
         access_token=_optional(t, "access_token", _secret), expires_at=_number(t["expires_at"]),
         signed_in_at=_number(t.get("signed_in_at", 0)), refresh_token=_optional(t, "refresh_token", _secret),
         refresh_expires_at=_optional(t, "refresh_expires_at", _number),
-        token_store="keyring" if t.get("token_store") == "keyring" else "state")
+        token_store="keyring" if t.get("token_store") == "keyring" else "state",
+        manages_licenses=t.get("manages_licenses") is True)
 
 
 def _session_dict(s: Session | None) -> dict | None:
@@ -148,7 +149,7 @@ def _session_dict(s: Session | None) -> dict | None:
             "access_token": s.access_token.reveal() if s.access_token else None,
             "expires_at": s.expires_at, "signed_in_at": s.signed_in_at,
             "refresh_token": s.refresh_token.reveal() if s.refresh_token else None,
-            "refresh_expires_at": s.refresh_expires_at}
+            "refresh_expires_at": s.refresh_expires_at, "manages_licenses": True if s.manages_licenses else None}
 
 
 def _license(value: Any) -> LicenseInfo:

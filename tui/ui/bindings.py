@@ -61,6 +61,20 @@ ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGU
                              SETTINGS_CONFIGURE, *SETTINGS_TABS, LICENSING_EDIT_ALIAS, LICENSING_OFFLINE, PORTALS_UP,
                              PORTALS_DOWN, PORTALS_ACTIVATE, PORTALS_ADD, PORTALS_REMOVE, HELP_CLOSE)
 
+# Settings › Organization (administrators): the filter field has the focus, so only F-keys, arrows, Enter and Esc.
+ORGANIZATION_KEYS = (
+    Key("organization.sort_user", "f6", "Sort: user"),
+    Key("organization.sort_level", "f7", "Sort: level"),
+    Key("organization.sort_offline", "f8", "Sort: offline"),
+    Key("organization.offline_setting", "f9", "Allow/prevent offline"),
+    Key("organization.clear_filter", "escape", "Clear filter", show=False),
+)
+MEMBER_APPLY = Key("member.apply", "a", "Apply")
+MEMBER_UNASSIGN = Key("member.unassign", "u", "Unassign")
+MEMBER_RELEASE = Key("member.release", "r", "Release")
+MEMBER_CLOSE = Key("member.close", "escape", "Close")
+ALL_KEYS = (*ALL_KEYS, *ORGANIZATION_KEYS, MEMBER_APPLY, MEMBER_UNASSIGN, MEMBER_RELEASE, MEMBER_CLOSE)
+
 # Keys a legacy terminal or a multiplexer can't deliver as themselves (docs/tui.md, "Keys"); a test checks the defaults.
 FORBIDDEN_KEYS = frozenset({"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+left_square_bracket", "ctrl+enter", "shift+enter",
                             "ctrl+a", "ctrl+b", "ctrl+z", "ctrl+slash"})
