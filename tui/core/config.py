@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 
 from tui.core.errors import ConfigError, PortalUrlError
 from tui.core.secret import remember_secret
-from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, Settings, UISettings
+from tui.core.settings import (
+    NetworkSettings,
+    PortalSettings,
+    SecretSettings,
+    Settings,
+    UISettings,
+)
 from tui.core.urls import guess_kind, normalize_portal_url
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -118,7 +124,7 @@ _RULES: dict[str, dict[str, Callable[[Any, Path], Any]]] = {
     "network": {
         "connect_timeout": _seconds, "read_timeout": _seconds, "write_timeout": _seconds, "pool_timeout": _seconds,
         "ca_bundle": _ca_bundle, "verify_tls": _boolean, "proxy": _proxy,
-        "max_retries": _integer(0, 10, "retries"),
+        "max_retries": _integer(0, 10, "retries"), "deadline_seconds": _seconds,
     },
     "ui": {"theme": _word, "cursor_blink": _boolean, "mouse": _boolean},
     "secrets": {"credential_store": _choice("auto", "keyring", "file"), "keyring_timeout": _seconds},
