@@ -142,6 +142,9 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, str(error)) from None
+    except RecursionError:  # tomllib recurses once per nesting level (issue 16 finding 7)
+        raise ConfigError(f"{path} nests tables or arrays too deeply to be a configuration file; fix or remove "
+                          "it.", path=str(path)) from None
     return _Loader(path, text).settings(data)
 
 

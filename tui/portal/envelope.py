@@ -63,7 +63,7 @@ def _json_object(response: httpx.Response, host: str) -> dict:
                                  code=status)
     try:
         body = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         body = None
     if isinstance(body, dict):
         return body
@@ -93,7 +93,7 @@ def error_from_http_status(status: int, host: str, *, had_body: bool = False) ->
 def _as_int(value: object) -> int | None:
     try:
         return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a code of 1e400 (JSON infinity)
         return None
 
 
