@@ -181,5 +181,6 @@ def test_accounts_table_and_password():
     assert table == {("pro_adv", "Avery Pro", "online", "GISProfessionalAdvUT", "Advanced", False),
                      ("creator_std", "Casey Creator", "online", "creatorUT", "Standard", False),
                      ("creator_none", "Noor Creator", "online", "creatorUT", None, False),
+                     ("online_admin", "Olive Admin", "online", "creatorUT", None, True),
                      ("ent_user", "Emery Enterprise", "enterprise", "GISProfessionalStdUT", "Standard", False),
                      ("ent_admin", "Ari Admin", "enterprise", "GISProfessionalAdvUT", "Advanced", True)}

@@ -87,6 +87,8 @@ ACCOUNTS: list[DemoAccount] = [
     DemoAccount("creator_std", "Casey Creator", "online", "creatorUT", "Creator", "Standard",
                 ("Geostatistical Analyst",)),
     DemoAccount("creator_none", "Noor Creator", "online", "creatorUT", "Creator", None, ()),
+    # The Online org's administrator: releases a member's offline license when its device credential is lost
+    DemoAccount("online_admin", "Olive Admin", "online", "creatorUT", "Creator", None, (), is_admin=True),
     DemoAccount("ent_user", "Emery Enterprise", "enterprise", "GISProfessionalStdUT", "GIS Professional Standard",
                 "Standard", ("Network Analyst",)),
     DemoAccount("ent_admin", "Ari Admin", "enterprise", "GISProfessionalAdvUT", "GIS Professional Advanced",

@@ -1,5 +1,7 @@
 """Administrator operations: setDisconnectSettings on the AllSource listing (portal-protocol §14, undocumented, as
-Esri's Python client sends it) and Enterprise's ``portaladmin/license/releaseLicense`` (status envelope)."""
+Esri's Python client sends it), Enterprise's ``portaladmin/license/releaseLicense`` (status envelope), and the
+project-defined ``allsourceTuiReleaseLicense`` on the listing, the same release for the Online org (ArcGIS Online has
+no REST release: there it is a support/UI matter), so a truly lost device credential has a way out in both orgs."""
 
 from __future__ import annotations
 
@@ -37,6 +39,23 @@ def _parse_bool(text: str) -> bool:
     return lowered == "true"
 
 
+async def release_listing_license(call: Call) -> dict:
+    """``username`` ⇒ ``{"success": true, "released": <was a license checked out>}``; ArcGIS error envelope."""
+    if call.captures["item_id"] != call.org.allsource_listing_id:
+        raise item_not_found()
+    if not accounts.can_manage_licenses(call.require_account()):
+        raise no_permission()
+    username = call.param("username")
+    if not username:
+        raise invalid_request("'username' is required.")
+    target = accounts.find_account(call.org, username)
+    if target is None:
+        raise invalid_request(f"User '{username}' does not exist.")
+    with call.demo.store.transaction() as state:
+        released = rules.release(state, target.username)
+    return {"success": True, "released": released}
+
+
 async def release_license(request: Request) -> Response:
     """Enterprise admin: release a member's offline license so they can sign in or check out elsewhere."""
     demo = request.app.state.demo
@@ -66,5 +85,7 @@ def _status_error(code: int, message: str) -> Response:
 
 ENDPOINTS = [
     Endpoint(r"content/listings/(?P<item_id>[0-9a-fA-F]{32})/setDisconnectSettings", set_disconnect_settings,
+             frozenset({"POST"})),
+    Endpoint(r"content/listings/(?P<item_id>[0-9a-fA-F]{32})/allsourceTuiReleaseLicense", release_listing_license,
              frozenset({"POST"})),
 ]
