@@ -7,13 +7,29 @@ contents stay as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.core.errors import StateWriteError
 from tui.state.atomic_write import write_atomically
 from tui.state.file import encode_state, read_state_file
 
 SESSION_TOKEN_KEYS = ("access_token", "refresh_token")
+
+
+def scrub_ended_session(before: dict[str, Any], after: dict[str, Any], backup: Path,
+                        notice: Callable[[str], None]) -> None:
+    """After a write from ``before`` to ``after``: drop the session that ended from ``backup``; a failure is a
+    notice (the write itself succeeded)."""
+    ended = ended_session_tokens(before, after)
+    if not ended:
+        return
+    try:
+        scrub_backup(backup, ended)
+    except StateWriteError as exc:
+        notice(f"The backup {backup} still holds the tokens of a session that ended and could not be cleaned "
+               f"({exc.user_message}); delete it by hand.")
 
 
 def scrub_backup(backup: Path, ended: set[str]) -> None:

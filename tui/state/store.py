@@ -27,7 +27,7 @@ from tui.core.errors import (StateConflictError, StateFileError, StateLockTimeou
                              StateWriteError)
 from tui.state.atomic_write import (describe_os_error, ensure_private_dir, has_our_temps, keep_copy,
                                     remove_stale_temps, write_atomically)
-from tui.state.backup import ended_session_tokens, scrub_backup
+from tui.state.backup import scrub_ended_session
 from tui.state.file import META_KEYS, ReadResult, encode_state, quarantine, read_state_file, same_value, storable
 from tui.state.lock import LOCK_FILENAME, exclusive_lock
 
@@ -248,16 +248,7 @@ class StateStore:
         backup = target.with_name(target.name + ".bak")
         write_atomically(target, payload, backup=backup)
         data["schema_version"], data["revision"] = self.schema_version, snapshot.revision + 1
-        ended = ended_session_tokens(snapshot.data, record)
-        if ended:
-            self._scrub_backup(backup, ended)
-
-    def _scrub_backup(self, backup: Path, ended: set[str]) -> None:
-        try:
-            scrub_backup(backup, ended)
-        except StateWriteError as exc:
-            self._notice(f"The backup {backup} still holds the tokens of a session that ended and could not be "
-                         f"cleaned ({exc.user_message}); delete it by hand.")
+        scrub_ended_session(snapshot.data, record, backup, self._notice)
 
     def _check_unchanged(self, snapshot: _Snapshot) -> None:
         """L-2: under a working lock the file cannot have moved; if it did, the lock is a no-op (NFS ``nolock``)."""
