@@ -81,3 +81,17 @@ def test_the_margin_is_a_tenth_of_a_short_lifetime_and_60_s_otherwise():
     assert session(60).validity_margin() == 6
     assert session(14 * 86400).validity_margin() == 60
     assert session(60).is_valid(1000.0 + 50) and not session(60).is_valid(1000.0 + 55)
+
+
+async def test_a_whole_sign_in_gets_twice_the_deadline_and_never_more_than_120_s():
+    """Several operations each just under the deadline must not add up: the CLI ends the whole sign-in."""
+    from types import SimpleNamespace
+
+    from tui.cli.commands import SIGN_IN_BUDGET_SECONDS, _within_sign_in_budget
+    from tui.core.settings import NetworkSettings, Settings
+
+    service = SimpleNamespace(settings=Settings(network=NetworkSettings(deadline_seconds=0.3)))
+    with pytest.raises(PortalUnreachable, match="took longer than 0.6 seconds"):
+        await _within_sign_in_budget(service, asyncio.sleep(5))
+    assert SIGN_IN_BUDGET_SECONDS <= 120
+    await _within_sign_in_budget(service, asyncio.sleep(0))  # a quick sign-in is untouched

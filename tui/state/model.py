@@ -63,8 +63,9 @@ class AppState:
                     read(data[key])
                 except (TypeError, ValueError, KeyError, OverflowError) as exc:
                     state._keep(key, None, data[key], exc)
-        entry_readers = {"offline": (_offline, state.offline), "offline_intent": (_intent, state.intents),
-                         "listing_ids": (_text, state.listing_ids)}
+        entry_readers: dict[str, tuple[Any, dict[str, Any]]] = {
+            "offline": (_offline, state.offline), "offline_intent": (_intent, state.intents),
+            "listing_ids": (_text, state.listing_ids)}
         for key, (convert, into) in entry_readers.items():
             if key in data:
                 state._read_entries(key, data[key], convert, into)
