@@ -29,7 +29,7 @@ class TextRadioButton(RadioButton):
     BUTTON_LEFT = "("
     BUTTON_RIGHT = ")"
 
-    @property  # type: ignore[override]
+    @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "•" if self.value else " "
 

@@ -33,4 +33,4 @@ signs you out. **Esc** cancels: nothing is taken offline. **Left**/**Right** mov
         self.call_after_refresh(self.query_one("#yes", Button).focus)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]  # the third answer: cancel
+        self.dismiss(None)  # the third answer: cancel

@@ -39,6 +39,7 @@ TP_FILES = [
     "test_reliability_redact.py",     # TP-REDACT, TP-URLTOK full runs
     "test_reliability_net.py",        # TP-NET, TP-498 end to end
     "test_reliability_load.py",       # 50 computers through the real stack
+    "test_fault_matrix.py",           # issue 16: every mutating operation × every fault point, 3 rounds
     "test_demo_portal_concurrency.py",  # 150 computers in-process
 ]
 FIGURE = re.compile(r"^\s*(TP-[A-Z0-9]+|\d+ computers x |\d+ check-out races)")

@@ -191,3 +191,22 @@ async def test_positive_max_disconnect_duration_gives_an_expiry_and_then_ends(tm
         entitlements = await client.get(f"{client.listing}/userEntitlements/ent_user", await client.token("ent_admin"))
     assert checkout["expires"] == checkout["checkedOutAt"] + 2 * 86_400_000
     assert entitlements["userEntitlements"]["disconnected"] is False
+
+
+async def test_the_online_org_admin_releases_a_license_whose_credential_was_lost(app):
+    """Issue 16: a truly lost device credential has a documented way out on Online too (allsourceTuiReleaseLicense)."""
+    async with DemoClient(app, "lost-machine") as lost, DemoClient(app, "new-machine") as new:
+        holder = await lost.token("pro_adv")
+        await lost.check_out(holder)  # the answer (and its credential) is then lost
+        refused = await new.sign_in("pro_adv")
+        admin = await new.token("org_admin")
+        not_allowed = await lost.post(f"{lost.listing}/allsourceTuiReleaseLicense", holder, username="pro_adv")
+        unknown = await new.post(f"{new.listing}/allsourceTuiReleaseLicense", admin, username="ent_user")
+        released = await new.post(f"{new.listing}/allsourceTuiReleaseLicense", admin, username="pro_adv")
+        again = await new.post(f"{new.listing}/allsourceTuiReleaseLicense", admin, username="pro_adv")
+        after = await new.check_out(await new.token("pro_adv"))
+    assert message_code(refused) == "ASTUI_OFFLINE_HELD"
+    assert not_allowed["error"]["code"] == 403 and message_code(not_allowed) == "GWM_0003"
+    assert unknown["error"]["code"] == 400 and "does not exist" in unknown["error"]["details"][0]
+    assert released == {"success": True, "released": True} and again == {"success": True, "released": False}
+    assert after["checkOut"]["machineId"] == "new-machine"

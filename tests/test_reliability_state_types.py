@@ -86,11 +86,15 @@ def run_service_on(raw: bytes, table: str, outcomes: Counter) -> None:
         service = LicensingService(SETTINGS, StateStore(state_dir), MACHINE)
         status = service.status()  # must not raise
         status.to_json()
-        ignored = f"Ignored the [{table}] part" in " ".join(status.notices)
+        notices = " ".join(status.notices)
+        ignored = "kept as it is" in notices and (f"[{table}" in notices or f" {table} " in notices)
         outcomes["notice naming the part"] += ignored
         service.set_alias("after-the-bad-file")  # the next write must work
         rewritten = tomllib.loads((state_dir / "state.toml").read_text(encoding="utf-8"))
-        outcomes["ignored part dropped by the write"] += ignored and table not in rewritten
+        original = tomllib.loads(raw.decode("utf-8"))
+        # issue 16 finding 3: an unusable part is kept verbatim by the write, never dropped or rewritten
+        outcomes["ignored part changed by the write"] += (ignored and table != "workstation_alias"
+                                                          and rewritten.get(table) != original.get(table))
         backup = state_dir / "state.toml.bak"
         outcomes["original kept as .bak"] += backup.exists() and backup.read_bytes() == raw
         outcomes["cases"] += 1
@@ -109,12 +113,14 @@ def test_tp_corrupt_wrong_types_in_every_field_never_crash_and_keep_a_copy() -> 
     print(f"\nTP-CORRUPT wrong types: {outcomes['cases']} files with one field of {len(PATHS)} replaced by a "
           f"generated value: 0 uncaught exceptions in status / status --json / the next write; "
           f"{outcomes['notice naming the part']} ignored that part with a notice naming it (the rest held a value "
-          f"the reader accepts, e.g. any value for a flag), {outcomes['ignored part dropped by the write']} of those "
-          f"dropped it from state.toml at the next write; original bytes kept as state.toml.bak after the next write: "
+          f"the reader accepts, e.g. any value for a flag), {outcomes['ignored part changed by the write']} of those "
+          f"changed or dropped it in state.toml at the next write; "
+          f"original bytes kept as state.toml.bak after the next write: "
           f"{outcomes['original kept as .bak']}/{outcomes['cases']}")
     assert outcomes["cases"] >= EXAMPLES
     assert outcomes["original kept as .bak"] == outcomes["cases"]
     assert outcomes["notice naming the part"] > 0
+    assert outcomes["ignored part changed by the write"] == 0
 
 
 def test_times_a_date_cannot_show_are_ignored_not_a_crash() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import logging
 import os
@@ -11,9 +12,11 @@ from pathlib import Path
 
 from tui.cli.admin import cmd_admin
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
-from tui.core.errors import NotSignedIn, UsageError
+from tui.core.errors import NotSignedIn, PortalUnreachable, UsageError
 from tui.core.redact import configure_logging
 from tui.service.licensing import LicensingService, open_service, resolve_locations
+
+SIGN_IN_BUDGET_SECONDS = 120.0
 
 
 def configure_debug(args: argparse.Namespace) -> None:
@@ -55,9 +58,22 @@ async def cmd_sign_in(service: LicensingService, args) -> int:
         await service.choose_sign_in_portal(args.portal)
     username = args.username or _prompt("Username: ", service.status().last_username)
     password = _read_password(args.password_stdin)
-    await service.sign_in(username, password, auto=not args.no_auto)
+    await _within_sign_in_budget(service, service.sign_in(username, password, auto=not args.no_auto))
     print_lines(status_lines(service.status()))
     return 0
+
+
+async def _within_sign_in_budget(service: LicensingService, signing_in) -> None:
+    """A sign-in is several portal operations, each under ``deadline_seconds``; the whole gets twice that, at most
+    SIGN_IN_BUDGET_SECONDS (issue 16 finding 6). A cancelled sign-in revokes a token it already got (the service
+    revokes on any exception while adopting the new session)."""
+    budget = min(SIGN_IN_BUDGET_SECONDS, 2 * service.settings.network.deadline_seconds)
+    try:
+        async with asyncio.timeout(budget):
+            await signing_in
+    except TimeoutError:
+        raise PortalUnreachable(f"Signing in took longer than {budget:g} seconds, so it was stopped; check your "
+                                "network or proxy and try again.") from None
 
 
 async def cmd_sign_out(service: LicensingService, args) -> int:

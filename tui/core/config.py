@@ -18,7 +18,13 @@ from urllib.parse import urlsplit
 
 from tui.core.errors import ConfigError, PortalUrlError
 from tui.core.secret import remember_secret
-from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, Settings, UISettings
+from tui.core.settings import (
+    NetworkSettings,
+    PortalSettings,
+    SecretSettings,
+    Settings,
+    UISettings,
+)
 from tui.core.urls import guess_kind, normalize_portal_url
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -119,7 +125,7 @@ _RULES: dict[str, dict[str, Callable[[Any, Path], Any]]] = {
     "network": {
         "connect_timeout": _seconds, "read_timeout": _seconds, "write_timeout": _seconds, "pool_timeout": _seconds,
         "ca_bundle": _ca_bundle, "verify_tls": _boolean, "proxy": _proxy,
-        "max_retries": _integer(0, 10, "retries"),
+        "max_retries": _integer(0, 10, "retries"), "deadline_seconds": _seconds,
     },
     "ui": {"theme": _word, "cursor_blink": _boolean, "mouse": _boolean},
     "secrets": {"credential_store": _choice("auto", "keyring", "file"), "keyring_timeout": _seconds},
@@ -137,6 +143,9 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, str(error)) from None
+    except RecursionError:  # tomllib recurses once per nesting level (issue 16 finding 7)
+        raise ConfigError(f"{path} nests tables or arrays too deeply to be a configuration file; fix or remove "
+                          "it.", path=str(path)) from None
     return _Loader(path, text).settings(data)
 
 

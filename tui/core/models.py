@@ -46,6 +46,9 @@ class LicenseInfo:
                 "extensions": dict(self.extensions), "user_type": self.user_type}
 
 
+VALIDITY_MARGIN = 60.0  # seconds: clock skew and the time a request takes
+
+
 @dataclass(frozen=True)
 class Session:
     portal_url: str
@@ -63,10 +66,18 @@ class Session:
     # org_admin or the portal:admin:manageLicenses privilege): the TUI then offers Settings › Organization.
     manages_licenses: bool = False
 
-    def is_valid(self, now: float, margin: float = 60.0) -> bool:
+    def is_valid(self, now: float, margin: float | None = None) -> bool:
+        if margin is None:
+            margin = self.validity_margin()
         if self.expires_at - margin > now:
             return True
         return self.refresh_token is not None and (self.refresh_expires_at or 0) - margin > now
+
+    def validity_margin(self) -> float:
+        """Seconds before expiry from which the token counts as expired: 60, or a tenth of a shorter token's life,
+        so that even ``token_expiration_minutes = 1`` gives a usable session (issue 16 finding 9)."""
+        lifetime = self.expires_at - self.signed_in_at
+        return VALIDITY_MARGIN if lifetime <= 0 else min(VALIDITY_MARGIN, lifetime / 10)
 
 
 @dataclass(frozen=True)

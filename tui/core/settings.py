@@ -34,6 +34,7 @@ class NetworkSettings:
     verify_tls: bool = True
     proxy: str | None = None
     max_retries: int = 3
+    deadline_seconds: float = 60.0  # one whole portal operation, retries included
 
 
 @dataclass(frozen=True)

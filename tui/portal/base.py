@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from tui.core.clock import Clock, SystemClock
-from tui.core.errors import UnexpectedResponse
+from tui.core.errors import PortalUnreachable, UnexpectedResponse
 from tui.core.secret import Secret
 from tui.portal.envelope import error_from_transport, parse_answer
 from tui.portal.http import RetryPolicy, retry_after_seconds, server_date
@@ -27,6 +27,7 @@ log = logging.getLogger("tui.portal")
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[object]]
 TOKEN_HEADER = "X-Esri-Authorization"
+DEADLINE_SECONDS = 60.0  # one portal operation, retries and a trickling answer included (issue 16 finding 6)
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 entries: the portal's own observed cap on userEntitlements lists
 
@@ -47,7 +48,8 @@ def segment(value: str) -> str:
 
 class PortalBase:
     def __init__(self, portal_url: str, http: httpx.AsyncClient, *, referer: str, clock: Clock | None = None,
-                 max_retries: int = 3, backoff_base: float = 0.5, sleep: Sleep = asyncio.sleep) -> None:
+                 max_retries: int = 3, backoff_base: float = 0.5, sleep: Sleep = asyncio.sleep,
+                 deadline: float = DEADLINE_SECONDS) -> None:
         self.portal_url = portal_url.rstrip("/")
         self.root = self.portal_url + "/sharing/rest"
         self.referer = referer
@@ -55,6 +57,7 @@ class PortalBase:
         self._http = http
         self._policy = RetryPolicy(max_retries=max(0, max_retries), backoff_base=backoff_base)
         self._sleep = sleep
+        self.deadline = deadline
         url = httpx.URL(self.portal_url)
         self.host = url.host + (f":{url.port}" if url.port else "")
 
@@ -79,11 +82,12 @@ class PortalBase:
             values["token"] = token.reveal()
         elif token is not None:
             headers[TOKEN_HEADER] = f"Bearer {token.reveal()}"
-        if method == "GET":
-            build = lambda: self._http.build_request("GET", url, params=values, headers=headers)  # noqa: E731
-        else:
-            build = lambda: self._http.build_request(method, url, data=values, headers=headers)  # noqa: E731
-        response = await self._send_with_retries(method, build, idempotent=idempotent)
+        def build() -> httpx.Request:
+            if method == "GET":
+                return self._http.build_request("GET", url, params=values, headers=headers)
+            return self._http.build_request(method, url, data=values, headers=headers)
+
+        response = await self._within_deadline(self._send_with_retries(method, build, idempotent=idempotent))
         received_at = self.clock.now()
         return Answer(body=parse_answer(response, self.host), server_date=server_date(response),
                       received_at=received_at)
@@ -117,6 +121,16 @@ class PortalBase:
                 return rows
             start = next_start
         return rows
+
+    async def _within_deadline(self, sending: Awaitable[httpx.Response]) -> httpx.Response:
+        """The per-phase httpx timeouts restart with every byte, so a portal that trickles an answer (or retries that
+        keep failing slowly) could hold a command for ever: the whole operation ends at ``deadline`` seconds."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await sending
+        except TimeoutError:
+            raise PortalUnreachable(f"Could not reach {self.host}: the portal did not answer within "
+                                    f"{self.deadline:g} seconds. Check the URL and your network or proxy.") from None
 
     # --- retries ----------------------------------------------------------------------------------------------------
     async def _send_with_retries(self, method: str, build: Callable[[], httpx.Request], *,

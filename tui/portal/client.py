@@ -27,7 +27,8 @@ from tui.portal.offline_ops import OfflineOperations
 
 
 class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):
-    """``PortalClient(portal_url, http, *, referer, clock, max_retries, backoff_base, sleep)`` — see PortalBase."""
+    """``PortalClient(portal_url, http, *, referer, clock, max_retries, backoff_base, sleep, deadline)``: see
+    PortalBase."""
 
     async def info(self) -> dict:
         """[root]/info: token-service discovery (``authInfo.tokenServicesUrl``)."""

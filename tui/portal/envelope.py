@@ -75,7 +75,7 @@ def _json_object(response: httpx.Response, host: str) -> dict:
                                  code=status)
     try:
         body = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         body = None
     if isinstance(body, dict):
         return body
@@ -108,7 +108,7 @@ def _as_int(value: object) -> int | None:
         return None
     try:
         return int(value)
-    except (ValueError, OverflowError):  # "abc", NaN, Infinity
+    except (TypeError, ValueError, OverflowError):  # "abc", NaN, Infinity, 1e400
         return None
 
 

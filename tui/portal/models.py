@@ -25,14 +25,20 @@ def text(data: dict, key: str, *, required: bool = False) -> str:
     return "" if value is None or isinstance(value, (dict, list)) else str(value)
 
 
+MAX_NUMBER = 2**53  # beyond this a JSON number is no time or count a portal sends (and floats lose precision)
+
+
 def number(data: dict, key: str, default: int = -1) -> int:
+    """``data[key]`` as a whole number; ``default`` when absent or unusable (a string, NaN, 1e400 = infinity, or a
+    magnitude no portal sends) — the caller decides whether the field was required (issue 16 finding 7)."""
     value = data.get(key)
     if isinstance(value, bool):
         return default
     try:
-        return int(value) if value is not None else default
-    except (TypeError, ValueError):
+        whole = int(value) if value is not None else default
+    except (TypeError, ValueError, OverflowError):
         return default
+    return whole if -MAX_NUMBER <= whole <= MAX_NUMBER else default
 
 
 def strings(value: object) -> tuple[str, ...]:

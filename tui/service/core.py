@@ -50,7 +50,8 @@ class ServiceCore:
         if self._http is None:
             self._http = build_http_client(self.settings.network, transport=self._transport)
         return PortalClient(portal_url, self._http, referer=self.machine.referer, clock=self.clock,
-                            max_retries=self.settings.network.max_retries)
+                            max_retries=self.settings.network.max_retries,
+                            deadline=self.settings.network.deadline_seconds)
 
     # --- state ---------------------------------------------------------------------------------------------------
     def read_state(self) -> AppState:

@@ -137,8 +137,10 @@ def fsync_dir(directory: Path, target: Path) -> None:
                               f"{describe_os_error(exc)}.", path=str(target), errno=exc.errno) from exc
 
 
-def remove_stale_temps(directory: Path, name: str, *, now: float | None = None) -> int:
-    """Delete our own temp files for ``name`` older than 10 minutes (W-5); returns how many were removed."""
+def remove_stale_temps(directory: Path, name: str, *, now: float | None = None,
+                       max_age: float = STALE_TEMP_SECONDS) -> int:
+    """Delete our own temp files for ``name`` older than ``max_age`` (W-5: 10 minutes when no lock is held; 0 under
+    the state lock, where no write can be in flight); returns how many were removed."""
     pattern = temp_name_pattern(name)
     now = time.time() if now is None else now
     removed = 0
@@ -151,12 +153,21 @@ def remove_stale_temps(directory: Path, name: str, *, now: float | None = None) 
             continue
         try:
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and now - info.st_mtime > STALE_TEMP_SECONDS:
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and now - info.st_mtime >= max_age:
                 os.unlink(entry.path)
                 removed += 1
         except OSError:
             continue
     return removed
+
+
+def has_our_temps(directory: Path, name: str) -> bool:
+    """True when a temp file of ours for ``name`` exists in ``directory`` (of any age)."""
+    pattern = temp_name_pattern(name)
+    try:
+        return any(pattern.match(entry) for entry in os.listdir(directory))
+    except OSError:
+        return False
 
 
 def _write_temp(temp: Path, payload: bytes, *, hooks: bool = True) -> None:

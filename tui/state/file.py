@@ -102,6 +102,8 @@ def parse_state_bytes(raw: bytes) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_problem(str(exc), text) from None
+    except RecursionError:  # tomllib recurses once per nesting level: the file is unreadable, not a crash
+        raise _Unreadable("it nests tables or arrays too deeply to be a state file") from None
     _check_meta(data, text)
     return data
 

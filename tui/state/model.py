@@ -1,19 +1,30 @@
 """AppState: the typed view of state.toml, and its mapping to and from the TOML tables.
 
-Reading is lenient (docs/reliability.md, S-4): a table with wrong types is dropped from the view with a notice, and keys
-this version doesn't know are preserved on rewrite because ``apply_to`` only touches the keys it owns.
+Reading is lenient per entry (docs/state-file.md): an entry with wrong types (one ``[offline.<key>]``, the
+``[session]`` table...) is left out of the view with one notice naming it, and kept verbatim on every rewrite: a write
+never drops what this version could not read. Keys this version doesn't know survive too, at the top level and inside
+the tables it owns, because ``apply_to`` merges its values into what was read instead of replacing the tables.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.core.models import LicenseInfo, LicensingPortal, OfflineIntent, OfflineLicense, Session
+from tui.core.models import (
+    LicenseInfo,
+    LicensingPortal,
+    OfflineIntent,
+    OfflineLicense,
+    Session,
+)
 from tui.core.secret import Secret
 
 OWNED_KEYS = ("last_username", "workstation_alias", "licensing_portal", "portals", "session", "license",
               "offline", "offline_intent", "listing_ids")
+ENTRY_TABLES = ("offline", "offline_intent", "listing_ids")  # one entry per portal/computer: judged entry by entry
+REPLACED_WHOLE = frozenset({"extensions"})  # sub-tables whose keys are data, not fields: never merged with the old
 
 
 @dataclass
@@ -29,10 +40,15 @@ class AppState:
     intents: dict[str, OfflineIntent] = field(default_factory=dict)       # by machine key
     listing_ids: dict[str, str] = field(default_factory=dict)            # AllSource listing by portal URL
     notices: list[str] = field(default_factory=list)
+    # What was read, for apply_to: the owned keys as found, and the unusable parts kept verbatim (may hold secrets).
+    read_from: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)            # whole bad values
+    kept_entries: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppState:
         state = cls()
+        state.read_from = {key: copy.deepcopy(data[key]) for key in OWNED_KEYS if key in data}
         readers = {
             "licensing_portal": lambda v: setattr(state, "licensing_portal", _portal(v)),
             "portals": lambda v: _read_portals(state, v),
@@ -40,23 +56,58 @@ class AppState:
             "license": lambda v: setattr(state, "license", _license(v)),
             "workstation_alias": lambda v: setattr(state, "workstation_alias", _text(v)),
             "last_username": lambda v: setattr(state, "last_username", _text(v)),
-            "offline": lambda v: state.offline.update({k: _offline(x) for k, x in _table(v).items()}),
-            "offline_intent": lambda v: state.intents.update({k: _intent(x) for k, x in _table(v).items()}),
-            "listing_ids": lambda v: state.listing_ids.update({_text(k): _text(x) for k, x in _table(v).items()}),
         }
         for key, read in readers.items():
             if key in data:
                 try:
                     read(data[key])
-                except (TypeError, ValueError, KeyError) as exc:
-                    state.notices.append(f"Ignored the [{key}] part of the state file: {exc}.")
+                except (TypeError, ValueError, KeyError, OverflowError) as exc:
+                    state._keep(key, None, data[key], exc)
+        entry_readers: dict[str, tuple[Any, dict[str, Any]]] = {
+            "offline": (_offline, state.offline), "offline_intent": (_intent, state.intents),
+            "listing_ids": (_text, state.listing_ids)}
+        for key, (convert, into) in entry_readers.items():
+            if key in data:
+                state._read_entries(key, data[key], convert, into)
         return state
 
+    def _read_entries(self, key: str, table: Any, convert, into: dict) -> None:
+        if not isinstance(table, dict):
+            self._keep(key, None, table, TypeError("expected a table"))
+            return
+        for name, value in table.items():
+            try:
+                into[name] = convert(value)
+            except (TypeError, ValueError, KeyError, OverflowError) as exc:
+                self._keep(key, name, value, exc)
+
+    def _keep(self, key: str, entry: str | None, value: Any, exc: Exception) -> None:
+        """Remember an unusable part to write it back unchanged, and say so once, naming it."""
+        if entry is None:
+            self.kept[key] = copy.deepcopy(value)
+            where = f"[{key}]" if isinstance(value, dict) else key
+        else:
+            self.kept_entries.setdefault(key, {})[entry] = copy.deepcopy(value)
+            where = f"[{key}.{_toml_key(entry)}]"
+        reason = str(exc) if not isinstance(exc, KeyError) else f"{exc} is missing"
+        self.notices.append(f"The entry {where} of the state file cannot be used ({reason}); it is kept as it is. "
+                            "Correct or remove it by hand.")
+
     def apply_to(self, data: dict[str, Any]) -> None:
-        """Write this state's owned keys into ``data`` (a StateStore transaction dict), leaving other keys alone."""
-        for key in OWNED_KEYS:
-            data.pop(key, None)
-        values = {
+        """Write this state's owned keys into ``data`` (a StateStore transaction dict), leaving other keys alone.
+
+        What was read is the base: known fields are overwritten (a None removes one), unknown keys stay, and parts
+        kept as unusable are written back verbatim unless this state now holds a value of its own for them.
+        """
+        for key, value in self._owned_values().items():
+            merged = self._merged(key, value)
+            if merged is None:
+                data.pop(key, None)
+            else:
+                data[key] = merged
+
+    def _owned_values(self) -> dict[str, Any]:
+        return {
             "last_username": self.last_username,
             "workstation_alias": self.workstation_alias,
             "licensing_portal": _portal_dict(self.licensing_portal),
@@ -67,13 +118,39 @@ class AppState:
             "offline_intent": {k: _intent_dict(v) for k, v in self.intents.items()} or None,
             "listing_ids": dict(self.listing_ids) or None,
         }
-        data.update({k: _drop_none(v) for k, v in values.items() if v is not None})
+
+    def _merged(self, key: str, value: Any) -> Any:
+        before = self.read_from.get(key)
+        if key in ENTRY_TABLES:
+            entries = dict(self.kept_entries.get(key, {}))
+            old = before if isinstance(before, dict) else {}
+            entries.update({name: _merge(old.get(name), item) for name, item in (value or {}).items()})
+            if not entries and key in self.kept:
+                return copy.deepcopy(self.kept[key])
+            return entries or None
+        if value is None:
+            return copy.deepcopy(self.kept[key]) if key in self.kept else None
+        return _merge(before, value)
 
 
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    return value
+def _merge(before: Any, new: Any) -> Any:
+    """``new`` over ``before``: keys of ``before`` that ``new`` does not name survive; a None in ``new`` removes."""
+    if not isinstance(new, dict):
+        return new
+    out = copy.deepcopy(before) if isinstance(before, dict) else {}
+    for key, value in new.items():
+        if value is None:
+            out.pop(key, None)
+        elif key in REPLACED_WHOLE:
+            out[key] = _merge(None, value)
+        else:
+            out[key] = _merge(out.get(key), value)
+    return out
+
+
+def _toml_key(name: str) -> str:
+    bare = name and all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
+    return name if bare else '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _table(value: Any) -> dict[str, Any]:

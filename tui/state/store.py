@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core.errors import StateConflictError, StateFileError, StateReadOnlyError, StateWriteError
+from tui.core.errors import StateConflictError, StateFileError, StateLockTimeout, StateReadOnlyError, StateWriteError
 from tui.state.atomic_write import (
     describe_os_error,
     ensure_private_dir,
+    has_our_temps,
     keep_copy,
     remove_stale_temps,
     write_atomically,
 )
+from tui.state.backup import scrub_ended_session
 from tui.state.file import META_KEYS, ReadResult, encode_state, quarantine, read_state_file, same_value, storable
 from tui.state.lock import LOCK_FILENAME, exclusive_lock
 
@@ -94,6 +96,8 @@ class StateStore:
         if target is None:
             return {}
         remove_stale_temps(target.parent, target.name)
+        if not getattr(self._thread, "locked", False) and has_our_temps(target.parent, target.name):
+            self._remove_leftover_temps()
         result = read_state_file(target)
         if result.missing:
             return {}
@@ -139,7 +143,9 @@ class StateStore:
         target = self._target_for_read(for_write=for_write)
         if target is None:  # a dangling link (already in notices): nothing to read, and never quarantine the link
             return _Snapshot({}, self.path)
-        remove_stale_temps(target.parent, target.name)
+        # A temp left by a crash may hold tokens or a device credential: under the lock no write is in flight, so
+        # every temp of ours is a leftover and goes now, not 10 minutes later (issue 16 finding 7).
+        remove_stale_temps(target.parent, target.name, max_age=0)
         result = read_state_file(target)
         if result.missing:
             return _Snapshot({}, target)
@@ -224,6 +230,17 @@ class StateStore:
             self._notice(f"The last good copy could not be put back in place: {exc.user_message}")
             return False
 
+    def _remove_leftover_temps(self) -> None:
+        """At start (the first read), take the lock briefly to delete leftover temps; a busy lock means a writer is
+        at work, and the next transaction deletes them instead."""
+        try:
+            with self._locked():
+                target = self._real_target()
+                if target is not None:
+                    remove_stale_temps(target.parent, target.name, max_age=0)
+        except StateLockTimeout:
+            pass
+
     # --- internals: writing -------------------------------------------------------------------------------------
     def _commit(self, snapshot: _Snapshot, data: dict[str, Any]) -> None:
         body = {key: value for key, value in data.items() if key not in META_KEYS}
@@ -233,8 +250,10 @@ class StateStore:
         target = snapshot.target
         if snapshot.migrated and snapshot.exists:
             self._keep_pre_migration_copy(target, snapshot.disk_version)
-        write_atomically(target, payload, backup=target.with_name(target.name + ".bak"))
+        backup = target.with_name(target.name + ".bak")
+        write_atomically(target, payload, backup=backup)
         data["schema_version"], data["revision"] = self.schema_version, snapshot.revision + 1
+        scrub_ended_session(snapshot.data, record, backup, self._notice)
 
     def _check_unchanged(self, snapshot: _Snapshot) -> None:
         """L-2: under a working lock the file cannot have moved; if it did, the lock is a no-op (NFS ``nolock``)."""
@@ -314,3 +333,4 @@ class StateStore:
     def _notice(self, text: str) -> None:
         if text not in self.notices:
             self.notices.append(text)
+

@@ -115,7 +115,8 @@ def demo_settings(settings: Settings, url: str, ca_path: Path) -> Settings:
 def demo_hint() -> str:
     from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD
 
-    names = [account.username for account in ACCOUNTS if account.org == "online"]
+    # the accounts to try AllSource with; the administrator (no AllSource) only releases licenses
+    names = [account.username for account in ACCOUNTS if account.org == "online" and not account.is_admin]
     return f"Demo: {', '.join(names[:-1])} or {names[-1]}, password {DEMO_PASSWORD}"
 
 
