@@ -207,6 +207,6 @@ async def test_the_online_org_admin_releases_a_license_whose_credential_was_lost
         after = await new.check_out(await new.token("pro_adv"))
     assert message_code(refused) == "ASTUI_OFFLINE_HELD"
     assert not_allowed["error"]["code"] == 403 and message_code(not_allowed) == "GWM_0003"
-    assert unknown["error"]["code"] == 400 and "does not exist" in unknown["error"]["details"][0]
+    assert unknown["error"]["code"] == 400 and "does not exist" in unknown["error"]["message"]
     assert released == {"success": True, "released": True} and again == {"success": True, "released": False}
     assert after["checkOut"]["machineId"] == "new-machine"

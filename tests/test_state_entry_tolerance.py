@@ -99,3 +99,27 @@ def test_an_entry_the_service_removes_is_removed():
     written = dict(data)
     state.apply_to(written)
     assert written["offline"] == {"machine-c": BAD}
+
+
+def test_a_half_readable_portals_table_is_kept_verbatim_by_the_next_write(tmp_path: Path) -> None:
+    """Found by TP-CORRUPT after the merge: good ``urls`` beside a wrong-typed ``active`` were rewritten."""
+    state_dir = tmp_path / "state"
+    state_dir.mkdir(mode=0o700)
+    path = state_dir / "state.toml"
+    portals = {"urls": ["https://a.example.com"], "active": 5}
+    path.write_bytes(tomli_w.dumps({"schema_version": 1, "revision": 1, "portals": portals}).encode())
+    path.chmod(0o600)
+    assert main(["--state-dir", str(state_dir), "alias", "set", "lab"]) == 0
+    assert tomllib.loads(path.read_text())["portals"] == portals
+
+
+def test_a_session_token_of_the_wrong_type_does_not_break_the_next_write(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.mkdir(mode=0o700)
+    path = state_dir / "state.toml"
+    session = {"portal_url": "https://a.example.com", "username": "u", "expires_at": 1.0, "access_token": [1]}
+    path.write_bytes(tomli_w.dumps({"schema_version": 1, "revision": 1, "session": session}).encode())
+    path.chmod(0o600)
+    assert main(["--state-dir", str(state_dir), "alias", "set", "lab"]) == 0
+    kept = tomllib.loads(path.read_text())["session"]
+    assert {key: value for key, value in kept.items() if key != "token_store"} == session  # + where tokens live

@@ -47,7 +47,9 @@ def ended_session_tokens(before: dict[str, Any], after: dict[str, Any]) -> set[s
     old, new = before.get("session"), after.get("session")
     if not isinstance(old, dict):
         return set()
-    kept = {new.get(key) for key in SESSION_TOKEN_KEYS} if isinstance(new, dict) else set()
+    if not isinstance(new, dict):
+        new = {}
+    kept = {value for key in SESSION_TOKEN_KEYS if isinstance(value := new.get(key), str)}
     return {value for key in SESSION_TOKEN_KEYS if isinstance(value := old.get(key), str) and value not in kept}
 
 

@@ -199,8 +199,9 @@ def _portal_dict(portal: LicensingPortal | None) -> dict | None:
 
 def _read_portals(state: AppState, value: Any) -> None:
     table = _table(value)
-    state.portal_urls = [_text(url) for url in table.get("urls", [])]
-    state.active_portal = _optional(table, "active", _text)
+    urls = [_text(url) for url in table.get("urls", [])]
+    active = _optional(table, "active", _text)
+    state.portal_urls, state.active_portal = urls, active  # all or nothing: a half-read table would be rewritten
 
 
 def _session(value: Any) -> Session:
