@@ -63,6 +63,8 @@ def extensions_line(license_info: LicenseInfo | None) -> str:
     if license_info is None or license_info.level is None:
         return "Extensions: none"
     licensed = license_info.licensed_extensions
+    if not license_info.entitlements_known:
+        return f"Extensions: {', '.join(sorted(licensed)) or 'none'} known, the others unknown (not readable)"
     if not licensed:
         return "Extensions: none licensed"
     noun = "extension" if len(licensed) == 1 else "extensions"
@@ -92,6 +94,8 @@ def license_summary(status: Status) -> list[str]:
     lines = [level_line(info), extensions_line(info), offline_line(status)]
     if info is not None and info.user_type:
         lines.insert(1, f"User type: {info.user_type}")
+    if info is not None and info.disconnected:
+        lines.append("Disconnected: yes — the portal says this license is checked out for offline use")
     return lines
 
 
@@ -103,7 +107,8 @@ def level_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
 def extension_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
     if license_info is None:
         return []
-    return [(name, yes_no(licensed)) for name, licensed in license_info.extensions.items()]
+    return [(name, {True: "Yes", False: "No", None: "Unknown"}[license_info.extension_state(name)])
+            for name in license_info.extensions]
 
 
 def portal_marks(connection: dict) -> str:
