@@ -49,9 +49,20 @@ def build_http_client(network: NetworkSettings, *,
 
 
 def build_ssl_context(network: NetworkSettings) -> ssl.SSLContext:
-    """A verifying context trusting the system store, SSL_CERT_FILE/SSL_CERT_DIR, certifi and ``ca_bundle``."""
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=certifi.where())
+    """A verifying context trusting ``[network] trust`` (the OS store, certifi or both), SSL_CERT_FILE/SSL_CERT_DIR
+    and ``ca_bundle``.
+
+    The OS store comes from truststore: the platform verifier on macOS and Windows (where an organization's internal
+    CA is installed), OpenSSL's system paths on Linux. "certifi" alone is OpenSSL with only the Mozilla list.
+    """
+    if network.trust == "certifi":
+        context = ssl.create_default_context(cafile=certifi.where())
+    else:
+        import truststore  # noqa: PLC0415 - only when the OS store is wanted
+
+        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if network.trust == "both":
+            context.load_verify_locations(cafile=certifi.where())
     for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         if value := os.environ.get(variable):
             _load_trust(context, Path(value), f"The environment variable {variable}")
