@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     _session_commands(commands)
     _offline_commands(commands)
     _portal_commands(commands)
+    from tui.cli.doctor import add_doctor_command  # noqa: PLC0415 - argparse only; the checks load on use
+
+    add_doctor_command(commands)
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8443)

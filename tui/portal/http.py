@@ -12,6 +12,7 @@ import email.utils
 import os
 import random
 import ssl
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,37 @@ def _load_trust(context: ssl.SSLContext, path: Path, origin: str) -> None:
     except (OSError, ssl.SSLError):
         raise ConfigError(f"{origin} names {path}, which is not a readable PEM certificate file or directory; "
                           "fix or remove it.", path=str(path)) from None
+
+
+@dataclass(frozen=True)
+class ProxyChoice:
+    """The proxy httpx will use for a URL: ``url`` (None = direct) and where it came from."""
+
+    url: str | None
+    origin: str  # "[network] proxy", "HTTPS_PROXY", "ALL_PROXY", or why there is none
+
+    @property
+    def shown(self) -> str:
+        """The proxy URL without user name or password."""
+        if self.url is None:
+            return "none"
+        parts = httpx.URL(self.url)
+        return f"{parts.scheme}://{parts.host}" + (f":{parts.port}" if parts.port else "")
+
+
+def proxy_for(url: str, network: NetworkSettings) -> ProxyChoice:
+    """What build_http_client's client does for ``url``: ``[network] proxy`` wins, else HTTPS_PROXY / ALL_PROXY
+    unless NO_PROXY names the host (httpx ``trust_env``)."""
+    if network.proxy:
+        return ProxyChoice(network.proxy, "[network] proxy")
+    host = httpx.URL(url).host
+    found = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(host, found):
+        return ProxyChoice(None, "NO_PROXY names the host")
+    for key, origin in (("https", "HTTPS_PROXY"), ("all", "ALL_PROXY")):
+        if found.get(key):
+            return ProxyChoice(found[key], origin)
+    return ProxyChoice(None, "no proxy is set")
 
 
 # --- retries ------------------------------------------------------------------------------------------------------
