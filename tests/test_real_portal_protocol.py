@@ -184,7 +184,7 @@ asyncio.run(main())
 
 def test_the_licensing_tab_text_shows_unknown_extensions_and_disconnected():
     from tui.core.models import LicenseInfo
-    from tui.ui.widgets.text import extension_rows, extensions_line
+    from tui.ui.widgets.text import extension_rows, extensions_line, license_notes
 
     info = LicenseInfo(level="Basic", extensions={"3D Analyst": True, "Spatial Analyst": False},
                        disconnected=True, entitlements_known=False, entitlements_notice="Your entitlements …")
@@ -192,3 +192,5 @@ def test_the_licensing_tab_text_shows_unknown_extensions_and_disconnected():
     assert extensions_line(info) == "Extensions: 3D Analyst known, the others unknown (not readable)"
     assert extension_rows(LicenseInfo(level="Basic", extensions={"Spatial Analyst": False})) == \
         [("Spatial Analyst", "No")]
+    assert license_notes(info) == ["Disconnected: yes — the portal says this license is checked out for offline use",
+                                   "Your entitlements …"]

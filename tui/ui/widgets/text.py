@@ -94,9 +94,16 @@ def license_summary(status: Status) -> list[str]:
     lines = [level_line(info), extensions_line(info), offline_line(status)]
     if info is not None and info.user_type:
         lines.insert(1, f"User type: {info.user_type}")
-    if info is not None and info.disconnected:
-        lines.append("Disconnected: yes — the portal says this license is checked out for offline use")
-    return lines
+    return lines + license_notes(info)
+
+
+def license_notes(license_info: LicenseInfo | None) -> list[str]:
+    """Lines to show under the license wherever it appears: disconnected, and entitlements that could not be read."""
+    if license_info is None:
+        return []
+    notes = ["Disconnected: yes — the portal says this license is checked out for offline use"] \
+        if license_info.disconnected else []
+    return notes + ([license_info.entitlements_notice] if license_info.entitlements_notice else [])
 
 
 def level_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
