@@ -12,7 +12,7 @@ import ssl
 from datetime import datetime, timezone
 
 from cryptography import x509
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from tui.core.settings import NetworkSettings
 
@@ -57,7 +57,7 @@ def _common_name(name: x509.Name) -> str:
 
 def _names(cert: x509.Certificate) -> list[str]:
     with contextlib.suppress(x509.ExtensionNotFound):
-        alt = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        alt = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         return [str(n) for n in alt.get_values_for_type(x509.DNSName)] + \
             [str(n) for n in alt.get_values_for_type(x509.IPAddress)]
     return [_common_name(cert.subject)]

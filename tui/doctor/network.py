@@ -34,7 +34,7 @@ async def check_dns(host: str, port: int, proxy: ProxyChoice, timeout: float) ->
         return Check("dns", False, f"the host name {host} could not be found ({reason})",
                      fix="Check the portal URL for a typo (`allsource-tui portal show`), and that this computer is on "
                          "the right network or VPN to see that host.", exit_class=EXIT_UNREACHABLE)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     return Check("dns", True, f"{host} is {', '.join(addresses[:3])}")
 
 

@@ -106,7 +106,7 @@ def proxy_for(url: str, network: NetworkSettings) -> ProxyChoice:
         return ProxyChoice(network.proxy, "[network] proxy")
     host = httpx.URL(url).host
     found = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass_environment(host, found):
+    if urllib.request.proxy_bypass_environment(host, found):  # type: ignore[attr-defined] # (not in typeshed)
         return ProxyChoice(None, "NO_PROXY names the host")
     for key, origin in (("https", "HTTPS_PROXY"), ("all", "ALL_PROXY")):
         if found.get(key):

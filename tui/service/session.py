@@ -222,9 +222,8 @@ def _with_unreadable_entitlements(license_info: LicenseInfo, refusal: PortalErro
 
 
 async def _revokes_generated_tokens(client: PortalClient) -> bool:
-    info = await client.info()
-    auth_info = info.get("authInfo") if isinstance(info.get("authInfo"), dict) else {}
-    return auth_info.get("allsourceTuiRevokesGenerateTokens") is True
+    auth_info = (await client.info()).get("authInfo")
+    return isinstance(auth_info, dict) and auth_info.get("allsourceTuiRevokesGenerateTokens") is True
 
 
 def _unrevocable_notice(session: Session) -> str:
