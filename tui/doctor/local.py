@@ -19,8 +19,13 @@ from tui.state.store import CURRENT_SCHEMA_VERSION, StateStore
 LOCK_PROBE_SECONDS = 0.5  # a healthy lock is held for milliseconds
 
 
-def check_config(path: Path, settings: Settings | None = None) -> tuple[Check, Settings]:
-    """config.toml parses and every value is valid; the defaults stand in for a file that can't be used."""
+def check_config(path: Path | None, settings: Settings | None = None) -> tuple[Check, Settings]:
+    """config.toml parses and every value is valid; the defaults stand in for a file that can't be used.
+
+    With ``settings`` already loaded (an open service) the file is not read again; ``path`` None: there was none.
+    """
+    if path is None:
+        return Check("config", True, "no config file; the defaults are used"), settings or Settings()
     if settings is None:
         try:
             settings = load_settings(path)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from tui.service.licensing import LicensingService
 
 
-async def run_doctor(config_path: Path, state_dir: Path, *, portal_url: str | None = None,
+async def run_doctor(config_path: Path | None, state_dir: Path, *, portal_url: str | None = None,
                      settings: Settings | None = None, clock: Clock | None = None,
                      machine: MachineIdentity | None = None,
                      transport: httpx.AsyncBaseTransport | None = None) -> DoctorReport:
@@ -50,8 +50,7 @@ async def run_doctor(config_path: Path, state_dir: Path, *, portal_url: str | No
 async def troubleshoot_text(service: LicensingService, portal_url: str | None = None) -> str:
     """The doctor report as text for an open LicensingService (the sign-in window's "Troubleshoot" action)."""
     settings = service.settings
-    config_path = settings.source_path or Path("config.toml")
-    report = await run_doctor(config_path, service.store.state_dir, portal_url=portal_url, settings=settings,
+    report = await run_doctor(settings.source_path, service.store.state_dir, portal_url=portal_url, settings=settings,
                               clock=service.clock, machine=service.machine)
     return report.text()
 
