@@ -4,6 +4,7 @@ from config.toml, against the demo portal over HTTPS behind a CONNECT proxy on 1
 from __future__ import annotations
 
 import ssl
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,20 @@ def service_for(tmp_path: Path, settings) -> LicensingService:
     return LicensingService(settings, StateStore(tmp_path / "state"), machine)
 
 
-def test_trust_chooses_the_os_store_certifi_or_both():
-    assert isinstance(build_ssl_context(NetworkSettings(trust="system")), truststore.SSLContext)
-    assert isinstance(build_ssl_context(NetworkSettings()), truststore.SSLContext)  # "both" is the default
+def test_trust_chooses_the_os_store_certifi_or_both(monkeypatch):
     certifi_only = build_ssl_context(NetworkSettings(trust="certifi"))
     assert not isinstance(certifi_only, truststore.SSLContext) and isinstance(certifi_only, ssl.SSLContext)
-    assert certifi_only.cert_store_stats()["x509_ca"] > 100  # the Mozilla list
+    mozilla = certifi_only.cert_store_stats()["x509_ca"]
+    assert mozilla > 100
+    assert build_ssl_context(NetworkSettings()).cert_store_stats()["x509_ca"] >= mozilla  # "both" is the default
+    for platform in ("darwin", "win32"):  # where the OS store lives outside OpenSSL, truststore verifies
+        monkeypatch.setattr(sys, "platform", platform)
+        assert isinstance(build_ssl_context(NetworkSettings(trust="system")), truststore.SSLContext)
+        assert isinstance(build_ssl_context(NetworkSettings(trust="both")), truststore.SSLContext)
+    monkeypatch.setattr(sys, "platform", "linux")
+    linux_system = build_ssl_context(NetworkSettings(trust="system"))
+    assert not isinstance(linux_system, truststore.SSLContext)  # OpenSSL's default paths, loaded once
+    assert linux_system.verify_mode == ssl.CERT_REQUIRED and linux_system.check_hostname
 
 
 @pytest.mark.parametrize("trust", ["system", "certifi", "both"])

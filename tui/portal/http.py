@@ -12,6 +12,7 @@ import email.utils
 import os
 import random
 import ssl
+import sys
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,15 +54,12 @@ def build_ssl_context(network: NetworkSettings) -> ssl.SSLContext:
     """A verifying context trusting ``[network] trust`` (the OS store, certifi or both), SSL_CERT_FILE/SSL_CERT_DIR
     and ``ca_bundle``.
 
-    The OS store comes from truststore: the platform verifier on macOS and Windows (where an organization's internal
-    CA is installed), OpenSSL's system paths on Linux. "certifi" alone is OpenSSL with only the Mozilla list.
+    "certifi" alone is OpenSSL with only the Mozilla list. For the OS store see ``os_store_context``.
     """
     if network.trust == "certifi":
         context = ssl.create_default_context(cafile=certifi.where())
     else:
-        import truststore  # noqa: PLC0415 - only when the OS store is wanted
-
-        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context = os_store_context()
         if network.trust == "both":
             context.load_verify_locations(cafile=certifi.where())
     for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
@@ -70,6 +68,20 @@ def build_ssl_context(network: NetworkSettings) -> ssl.SSLContext:
     if network.ca_bundle is not None:
         _load_trust(context, Path(network.ca_bundle).expanduser(), "ca_bundle in config.toml")
     return context
+
+
+def os_store_context() -> ssl.SSLContext:
+    """A verifying context on the operating system's trust store.
+
+    macOS and Windows keep it outside OpenSSL (Keychain, the Windows certificate store: where IT installs an internal
+    CA), so truststore hands verification to the platform there. Elsewhere the OS store *is* OpenSSL's default paths
+    (/etc/ssl/certs…), which ``create_default_context`` loads once — truststore would reload them on every connection.
+    """
+    if sys.platform in ("darwin", "win32"):
+        import truststore  # noqa: PLC0415 - only where the platform verifier is used
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return ssl.create_default_context()
 
 
 def _load_trust(context: ssl.SSLContext, path: Path, origin: str) -> None:
