@@ -129,6 +129,9 @@ async def test_a_locked_account_is_exit_6_with_the_portals_reason(tmp_path):
         with pytest.raises(AccountLocked) as locked:
             await service.sign_in("jdoe", "secret")
     assert locked.value.exit_code == 6
+    from tui.ui.widgets.text import try_next
+
+    assert try_next(locked.value).startswith("Try: wait about 15 minutes")
     assert "Too many invalid attempts" in locked.value.user_message
     assert "administrator to unlock it" in locked.value.user_message
 

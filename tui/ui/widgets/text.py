@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from tui.core.errors import (AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
+from tui.core.errors import (AccountLocked, AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
                         PortalTLSError, PortalUnreachable, UnexpectedResponse)
 from tui.core.models import LEVELS, LicenseInfo
 from tui.service.status import Status
@@ -22,6 +22,8 @@ ADMIN_NOTE = ("To change your license level or extensions, contact your organiza
 # What to try next, from this window, after each kind of sign-in failure (most specific type first).
 _TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
     (InvalidCredentials, "check the username and Caps Lock, then type the password again."),
+    (AccountLocked, "wait about 15 minutes (or ask your administrator to unlock the account), then check the "
+                    "password before signing in again."),
     (PortalTLSError, "check the licensing portal URL with F2 (a wrong host fails this check too), then start "
                      "allsource-tui again."),
     (PortalUnreachable, "press Enter to try again, or F2 to choose another licensing portal."),
