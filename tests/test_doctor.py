@@ -187,3 +187,34 @@ def test_the_cli_prints_one_line_per_check_and_exits_with_the_first_failure(tmp_
     data = json.loads(as_json.stdout)
     assert as_json.returncode == 5 and data["ok"] is False
     assert [check["name"] for check in data["checks"]] == list(CHECK_NAMES)
+
+
+async def test_a_proxy_from_the_environment_is_named_with_its_variable(tmp_path, demo_portal, monkeypatch):
+    proxy = ConnectProxy().start()
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    try:
+        report, checks = await doctor(tmp_path, demo_portal.url, write_config(tmp_path, ca=demo_portal.ca_path))
+    finally:
+        proxy.stop()
+    assert report.ok, report.text()
+    assert checks["proxy"].detail == f"{proxy.url} from HTTPS_PROXY carried the connection"
+    assert proxy.tunnels
+
+
+async def test_an_unknown_host_name_fails_dns_unless_a_proxy_resolves_it(monkeypatch):
+    import asyncio
+    import socket
+
+    from tui.doctor.network import check_dns
+    from tui.portal.http import ProxyChoice
+
+    async def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_such_host)
+    direct = await check_dns("gis.example.test", 443, ProxyChoice(None, "no proxy is set"), 1)
+    assert not direct.ok and direct.exit_class == 5
+    assert direct.detail == "the host name gis.example.test could not be found (Name or service not known)"
+    via_proxy = await check_dns("gis.example.test", 443, ProxyChoice("http://127.0.0.1:3128", "HTTPS_PROXY"), 1)
+    assert via_proxy.ok and "the proxy http://127.0.0.1:3128 looks it up" in via_proxy.detail
