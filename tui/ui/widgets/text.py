@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from tui.core.errors import (AccountLocked, AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
-                        PortalTLSError, PortalUnreachable, UnexpectedResponse)
+from tui.core.errors import (AccountLocked, AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError,
+                             NotSignedIn, PortalTLSError, PortalUnreachable, UnexpectedResponse)
 from tui.core.models import LEVELS, LicenseInfo
 from tui.service.status import Status
 
