@@ -88,7 +88,7 @@ def check_keyring(settings: Settings, session_in_keyring: bool) -> Check:
     took = time.monotonic() - started
     if usable:
         return Check("keyring", True, f"{_backend(vault)} answered in {took:.1f} s")
-    missing = f"no usable system keyring answered within {secrets.keyring_timeout:g} s"
+    missing = f"no usable system keyring answered (waited up to {secrets.keyring_timeout:g} s)"
     if secrets.credential_store == "keyring" or session_in_keyring:
         why = "your session's tokens are kept there" if session_in_keyring else \
             'config.toml sets [secrets] credential_store = "keyring"'

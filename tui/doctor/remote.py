@@ -98,7 +98,7 @@ async def _portal(client: PortalClient, response: httpx.Response, portal: Licens
                      "show`): it must be the portal's own address, e.g. https://gis.example.com/portal.",
                      exit_class=exit_class)
     kind = "ArcGIS Enterprise" if about.is_portal else "ArcGIS Online"
-    name = portal_text(about.portal_name or about.name) or client.host
+    name = portal_text(about.name or about.portal_name) or client.host  # the organization, else the portal
     version = portal_text(about.raw.get("currentVersion")) or "unknown"
     detail = f"rest/info and portals/self answer: {kind} '{name}', API version {version}"
     if (portal.kind == "enterprise") != about.is_portal:
