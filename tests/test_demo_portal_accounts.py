@@ -96,7 +96,8 @@ async def test_info_names_each_orgs_own_generate_token_url(app):
                            ("/portal/sharing/info", "/portal")]:
             answer = await client.get(path)
             token_url = f"https://127.0.0.1:8443{base}/sharing/rest/generateToken"
-            assert answer["authInfo"] == {"tokenServicesUrl": token_url, "isTokenBasedSecurity": True}, path
+            assert answer["authInfo"] == {"tokenServicesUrl": token_url, "isTokenBasedSecurity": True,
+                                          "allsourceTuiRevokesGenerateTokens": True}, path
             assert answer["owningSystemUrl"] == f"https://127.0.0.1:8443{base}"
 
 

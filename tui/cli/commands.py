@@ -27,6 +27,10 @@ def configure_debug(args: argparse.Namespace) -> None:
 async def run_command(args: argparse.Namespace) -> int:
     if args.command == "demo-portal":
         return run_demo_portal(args)
+    if args.command == "doctor":  # before open_service: a broken config.toml is one of the things it reports
+        from tui.cli.doctor import cmd_doctor
+
+        return await cmd_doctor(args)
     locations = resolve_locations(args.config, args.state_dir)
     async with open_service(locations) as service:
         handler = HANDLERS[args.command]

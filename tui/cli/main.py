@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli.admin import add_admin_parser  # the `admin` group lives in its own module
 
     add_admin_parser(commands, ArgumentParser)
+    from tui.cli.doctor import add_doctor_command  # argparse only; the checks load on use
+
+    add_doctor_command(commands)
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8443)

@@ -19,13 +19,19 @@ def license_lines(license_info: LicenseInfo | None) -> list[str]:
     if license_info.level is None:
         return ["License: none — ask your organization administrator for an ArcGIS AllSource license"]
     extensions = ", ".join(license_info.licensed_extensions) or "none"
-    return [f"License: ArcGIS AllSource {license_info.level}", f"Extensions: {extensions}"]
+    if not license_info.entitlements_known:
+        extensions = f"{extensions} known; the others are unknown (your entitlements could not be read)"
+    lines = [f"License: ArcGIS AllSource {license_info.level}", f"Extensions: {extensions}"]
+    if license_info.disconnected:
+        lines.append("Disconnected: yes — the portal says this license is checked out for offline use")
+    return lines
 
 
 def status_lines(status: Status) -> list[str]:
     lines: list[str] = []
     if status.signed_in and status.session:
-        lines.append(f"Signed in as {status.full_name} ({status.username}) on {status.session.portal_url}")
+        who = f"{status.full_name} ({status.username})" if status.full_name else status.username
+        lines.append(f"Signed in as {who} on {status.session.portal_url}")
         lines.append(f"Session expires: {iso_utc(status.session.expires_at)}"
                      f"{'' if status.session.auto_sign_in else ' (sign in automatically: off)'}")
     else:

@@ -124,8 +124,8 @@ _RULES: dict[str, dict[str, Callable[[Any, Path], Any]]] = {
     },
     "network": {
         "connect_timeout": _seconds, "read_timeout": _seconds, "write_timeout": _seconds, "pool_timeout": _seconds,
-        "ca_bundle": _ca_bundle, "verify_tls": _boolean, "proxy": _proxy,
-        "max_retries": _integer(0, 10, "retries"), "deadline_seconds": _seconds,
+        "ca_bundle": _ca_bundle, "trust": _choice("system", "certifi", "both"), "verify_tls": _boolean,
+        "proxy": _proxy, "max_retries": _integer(0, 10, "retries"), "deadline_seconds": _seconds,
     },
     "ui": {"theme": _word, "cursor_blink": _boolean, "mouse": _boolean},
     "secrets": {"credential_store": _choice("auto", "keyring", "file"), "keyring_timeout": _seconds},

@@ -149,6 +149,12 @@ class TokenRequired(AuthError):
     """499: the resource needs a token."""
 
 
+class AccountLocked(PortalError):
+    """The portal locked the account after too many invalid sign-in attempts; ``details`` hold its reason."""
+
+    exit_code = EXIT_REFUSED
+
+
 class Forbidden(PortalError):
     """403: signed in, but not allowed."""
 

@@ -31,7 +31,11 @@ class LicenseInfo:
     user_type: str | None = None
     listing_id: str | None = None
     checked_at: float = 0.0
-    disconnected: bool = False
+    disconnected: bool = False  # the license is checked out (taken offline) at the portal
+    # False when the portal refused to show the user's own add-on entitlements (403/404): an extension that is not
+    # licensed by the user type is then unknown, not "No"; ``entitlements_notice`` says why, in one sentence.
+    entitlements_known: bool = True
+    entitlements_notice: str = ""
 
     @property
     def levels(self) -> dict[str, bool]:
@@ -41,9 +45,16 @@ class LicenseInfo:
     def licensed_extensions(self) -> list[str]:
         return [name for name, licensed in self.extensions.items() if licensed]
 
+    def extension_state(self, name: str) -> bool | None:
+        """True/False for a known answer, None when the portal would not say (entitlements unreadable)."""
+        licensed = self.extensions.get(name, False)
+        return True if licensed else (False if self.entitlements_known else None)
+
     def to_json(self) -> dict:
         return {"product": "ArcGIS AllSource", "level": self.level, "levels": self.levels,
-                "extensions": dict(self.extensions), "user_type": self.user_type}
+                "extensions": {name: self.extension_state(name) for name in self.extensions},
+                "user_type": self.user_type, "disconnected": self.disconnected,
+                "entitlements_known": self.entitlements_known}
 
 
 VALIDITY_MARGIN = 60.0  # seconds: clock skew and the time a request takes

@@ -12,6 +12,7 @@ from typing import Literal
 
 PortalKind = Literal["online", "enterprise"]
 CredentialStore = Literal["auto", "keyring", "file"]
+TrustSource = Literal["system", "certifi", "both"]
 
 DEFAULT_LICENSING_PORTAL = "https://www.arcgis.com"
 
@@ -31,6 +32,7 @@ class NetworkSettings:
     write_timeout: float = 30.0
     pool_timeout: float = 5.0
     ca_bundle: Path | None = None
+    trust: TrustSource = "both"  # the CA certificates trusted besides ca_bundle: the OS store, certifi, or both
     verify_tls: bool = True
     proxy: str | None = None
     max_retries: int = 3

@@ -46,6 +46,7 @@ class DemoState:
     request_log: list[RequestRecord] = field(default_factory=list)
     clock: ClockLike = field(default_factory=SystemClock)
     oauth: Any = None  # tui.demo_portal.oauth.PendingSignIns, set by create_app
+    date_header: bool = False  # the middleware writes the Date header (over HTTPS, instead of uvicorn)
 
     def now(self) -> float:
         return float(self.clock.now())

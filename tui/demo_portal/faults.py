@@ -6,8 +6,10 @@ Rules are matched against the request path, first match wins. A glob starting wi
 ``generateToken`` hits both organisations and ``content/listings/*/allsourceTui*`` hits the offline operations.
 
 CLI form (``allsource-tui demo-portal --fault SPEC``): ``<glob>:<option>,<option>…`` with options ``latency=<s>``,
-``status=<code>``, ``times=<n>``, and the flags ``reset``, ``hang``, ``error_498`` (or ``498``); several rules may be
-joined with ``;``. Example: ``generateToken:latency=0.2,times=3;portals/self:status=503``.
+``status=<code>``, ``times=<n>``, ``date_skew=<s>`` (the Date header runs that many seconds ahead, or behind when
+negative: a portal whose clock is wrong, for `allsource-tui doctor`), and the flags ``reset``, ``hang``,
+``error_498`` (or ``498``); several rules may be joined with ``;``.
+Example: ``generateToken:latency=0.2,times=3;portals/self:status=503``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class FaultRule:
     hang: bool = False
     error_498: bool = False
     times: int | None = None  # None: every matching request; n: the next n matching requests
+    date_skew: float = 0.0  # seconds added to the answer's Date header; the answer itself is unchanged
 
     def matches(self, path: str) -> bool:
         if self.path_glob.startswith("/"):
@@ -52,9 +55,10 @@ class FaultInjector:
         self._lock = threading.Lock()
 
     def set(self, path_glob: str, *, latency: float = 0, status: int | None = None, reset: bool = False,
-            hang: bool = False, error_498: bool = False, times: int | None = None) -> FaultRule:
+            hang: bool = False, error_498: bool = False, times: int | None = None,
+            date_skew: float = 0.0) -> FaultRule:
         """Add (or replace, for the same glob) a rule."""
-        rule = FaultRule(path_glob, float(latency), status, reset, hang, error_498, times)
+        rule = FaultRule(path_glob, float(latency), status, reset, hang, error_498, times, float(date_skew))
         _validate(rule)
         with self._lock:
             self._rules = [kept for kept in self._rules if kept.path_glob != path_glob] + [rule]
@@ -105,7 +109,7 @@ class FaultInjector:
         rules = self.parse(spec)
         for rule in rules:
             self.set(rule.path_glob, latency=rule.latency, status=rule.status, reset=rule.reset, hang=rule.hang,
-                     error_498=rule.error_498, times=rule.times)
+                     error_498=rule.error_498, times=rule.times, date_skew=rule.date_skew)
         return rules
 
     def apply_json(self, payload: object) -> None:
@@ -118,7 +122,7 @@ class FaultInjector:
             elif "spec" in item:
                 self.add_spec(str(item["spec"]))
             else:
-                names = ("latency", "status", "reset", "hang", "error_498", "times")
+                names = ("latency", "status", "reset", "hang", "error_498", "times", "date_skew")
                 options = {name: item[name] for name in names if name in item}
                 self.set(str(item.get("path_glob") or item.get("path") or ""), **options)
 
@@ -130,15 +134,15 @@ def _parse_options(options: str) -> dict:
         try:
             if name in FLAGS and not has_value:
                 parsed[FLAGS[name]] = True
-            elif name == "latency":
-                parsed["latency"] = float(value)
+            elif name in ("latency", "date_skew"):
+                parsed[name] = float(value)
             elif name in ("status", "times"):
                 parsed[name] = int(value)
             else:
                 raise ValueError
         except ValueError:
-            raise ValueError(f"unknown fault option '{option}' (use latency=, status=, times=, reset, hang, "
-                             "error_498)") from None
+            raise ValueError(f"unknown fault option '{option}' (use latency=, status=, times=, date_skew=, reset, "
+                             "hang, error_498)") from None
     return parsed
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import ipaddress
 import json
 import socket
 import struct
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,11 +37,14 @@ class DemoMiddleware:
             return
         self.demo.log_request(_record(scope))
         rule = self.demo.faults.take(scope["path"])
-        if rule is not None:
-            receive, answered = await self._apply(rule, scope, receive, send)
+        dated = send
+        if self.demo.date_header or (rule is not None and rule.date_skew):
+            dated = _dated(send, rule.date_skew if rule is not None else 0.0)
+        if rule is not None:  # a reset needs uvicorn's own ``send``: it reaches the socket through it
+            receive, answered = await self._apply(rule, scope, receive, send if rule.reset else dated)
             if answered:
                 return
-        await self.app(scope, receive, send)
+        await self.app(scope, receive, dated)
 
     async def _apply(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> tuple[Receive, bool]:
         """Run the fault; True when it answered (or dropped) the request so routing must not run.
@@ -60,6 +65,18 @@ class DemoMiddleware:
             text = f"{rule.status} (fault injected by the allsource-tui demo portal)\n"
             await Response(text, status_code=rule.status, media_type="text/plain")(scope, receive, send)
         return receive, rule.ends_request
+
+
+def _dated(send: Send, skew: float) -> Send:
+    """``send`` that gives the answer a Date header ``skew`` seconds off this computer's clock (one header only)."""
+    async def send_dated(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+            stamp = email.utils.formatdate(time.time() + skew, usegmt=True).encode("latin-1")
+            message = {**message, "headers": [*headers, (b"date", stamp)]}
+        await send(message)
+
+    return send_dated
 
 
 async def _buffered(receive: Receive) -> Receive:

@@ -30,6 +30,7 @@ class DemoPortal:
         self.host = host
         self._port = port
         self.app = create_app(self.data_dir, allow_offline_enterprise=allow_offline_enterprise)
+        self.app.state.demo.date_header = True  # written by the middleware, so a date_skew fault can shift it
         self._tls = prepare_tls(self.data_dir, host)
         self._sock: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -121,7 +122,7 @@ class DemoPortal:
     def _make_server(self) -> uvicorn.Server:
         config = uvicorn.Config(self.app, ssl_certfile=str(self._tls.cert_path), ssl_keyfile=str(self._tls.key_path),
                                 log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
-                                server_header=False, timeout_graceful_shutdown=1)
+                                server_header=False, date_header=False, timeout_graceful_shutdown=1)
         return uvicorn.Server(config)
 
     def _bind(self) -> socket.socket:

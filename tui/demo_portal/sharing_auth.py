@@ -19,7 +19,9 @@ POST_ONLY = frozenset({"POST"})
 async def info(call: Call) -> dict:
     """Where generateToken lives: the org's own root, so an Enterprise client posts under /portal."""
     return {"owningSystemUrl": call.base_url,
-            "authInfo": {"tokenServicesUrl": f"{call.root}/generateToken", "isTokenBasedSecurity": True}}
+            "authInfo": {"tokenServicesUrl": f"{call.root}/generateToken", "isTokenBasedSecurity": True,
+                         # not in ArcGIS: this portal lets oauth2/revokeToken end a generateToken token (no client_id)
+                         "allsourceTuiRevokesGenerateTokens": True}}
 
 
 async def generate_token(call: Call) -> dict:

@@ -15,6 +15,7 @@ from typing import TypedDict
 import httpx
 
 from tui.core.errors import (
+    AccountLocked,
     Forbidden,
     InvalidCredentials,
     NotFound,
@@ -151,6 +152,10 @@ def classify(code: int | None, message_code: str | None, details: tuple[str, ...
     said = f": {_sentence(text)}" if text else "."
     if message_code and message_code.startswith(PROJECT_CODE_PREFIX):
         return PortalRefused(_sentence(text or f"{host} refused the request ({message_code})"), **keep)
+    if locked := _lockout_reason(text, details):
+        return AccountLocked(f"{host} has locked your account for now ({locked}); wait about 15 minutes or ask your "
+                             "organization administrator to unlock it, and check the password before you try again.",
+                             **keep)
     if code == 400 and _mentions_bad_credentials(text, details):
         return InvalidCredentials(INVALID_CREDENTIALS_MESSAGE, **keep)
     if code == 498:
@@ -162,6 +167,14 @@ def classify(code: int | None, message_code: str | None, details: tuple[str, ...
     if code == 404 or message_code in _NOT_FOUND_CODES or "does not exist or is inaccessible" in text:
         return NotFound(f"{host} could not find it{said}", **keep)
     return PortalError(f"{host} refused the request{said}", **keep)
+
+
+def _lockout_reason(text: str, details: tuple[str, ...]) -> str | None:
+    """The portal's own words when it refuses a sign-in because of too many invalid attempts (reason in details)."""
+    for item in (*details, text):
+        if "too many invalid attempts" in item.lower():
+            return portal_text(item).rstrip(". ")
+    return None
 
 
 def _mentions_bad_credentials(text: str, details: tuple[str, ...]) -> bool:

@@ -12,6 +12,8 @@ import email.utils
 import os
 import random
 import ssl
+import sys
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,15 +51,37 @@ def build_http_client(network: NetworkSettings, *,
 
 
 def build_ssl_context(network: NetworkSettings) -> ssl.SSLContext:
-    """A verifying context trusting the system store, SSL_CERT_FILE/SSL_CERT_DIR, certifi and ``ca_bundle``."""
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=certifi.where())
+    """A verifying context trusting ``[network] trust`` (the OS store, certifi or both), SSL_CERT_FILE/SSL_CERT_DIR
+    and ``ca_bundle``.
+
+    "certifi" alone is OpenSSL with only the Mozilla list. For the OS store see ``os_store_context``.
+    """
+    if network.trust == "certifi":
+        context = ssl.create_default_context(cafile=certifi.where())
+    else:
+        context = os_store_context()
+        if network.trust == "both":
+            context.load_verify_locations(cafile=certifi.where())
     for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         if value := os.environ.get(variable):
             _load_trust(context, Path(value), f"The environment variable {variable}")
     if network.ca_bundle is not None:
         _load_trust(context, Path(network.ca_bundle).expanduser(), "ca_bundle in config.toml")
     return context
+
+
+def os_store_context() -> ssl.SSLContext:
+    """A verifying context on the operating system's trust store.
+
+    macOS and Windows keep it outside OpenSSL (Keychain, the Windows certificate store: where IT installs an internal
+    CA), so truststore hands verification to the platform there. Elsewhere the OS store *is* OpenSSL's default paths
+    (/etc/ssl/certs…), which ``create_default_context`` loads once — truststore would reload them on every connection.
+    """
+    if sys.platform in ("darwin", "win32"):
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return ssl.create_default_context()
 
 
 def _load_trust(context: ssl.SSLContext, path: Path, origin: str) -> None:
@@ -69,6 +93,37 @@ def _load_trust(context: ssl.SSLContext, path: Path, origin: str) -> None:
     except (OSError, ssl.SSLError):
         raise ConfigError(f"{origin} names {path}, which is not a readable PEM certificate file or directory; "
                           "fix or remove it.", path=str(path)) from None
+
+
+@dataclass(frozen=True)
+class ProxyChoice:
+    """The proxy httpx will use for a URL: ``url`` (None = direct) and where it came from."""
+
+    url: str | None
+    origin: str  # "[network] proxy", "HTTPS_PROXY", "ALL_PROXY", or why there is none
+
+    @property
+    def shown(self) -> str:
+        """The proxy URL without user name or password."""
+        if self.url is None:
+            return "none"
+        parts = httpx.URL(self.url)
+        return f"{parts.scheme}://{parts.host}" + (f":{parts.port}" if parts.port else "")
+
+
+def proxy_for(url: str, network: NetworkSettings) -> ProxyChoice:
+    """What build_http_client's client does for ``url``: ``[network] proxy`` wins, else HTTPS_PROXY / ALL_PROXY
+    unless NO_PROXY names the host (httpx ``trust_env``)."""
+    if network.proxy:
+        return ProxyChoice(network.proxy, "[network] proxy")
+    host = httpx.URL(url).host
+    found = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass_environment(host, found):  # type: ignore[attr-defined] # (not in typeshed)
+        return ProxyChoice(None, "NO_PROXY names the host")
+    for key, origin in (("https", "HTTPS_PROXY"), ("all", "ALL_PROXY")):
+        if found.get(key):
+            return ProxyChoice(found[key], origin)
+    return ProxyChoice(None, "no proxy is set")
 
 
 # --- retries ------------------------------------------------------------------------------------------------------

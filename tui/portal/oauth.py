@@ -98,9 +98,13 @@ class OAuthEndpoints(PortalBase):
         answer = await self.send("POST", f"{self.root}/oauth2/token", fields=fields, idempotent=False)
         return self.parse(_parse_grant, answer.body, answer.received_at)
 
-    async def revoke_token(self, token: Secret, *, client_id: str) -> None:
-        """oauth2/revokeToken (a refresh token also kills its access tokens); the portal says success either way."""
-        await self.post("oauth2/revokeToken", data={"client_id": client_id, "auth_token": token.reveal()})
+    async def revoke_token(self, token: Secret, *, client_id: str | None) -> None:
+        """oauth2/revokeToken (a refresh token also kills its access tokens); the portal says success either way.
+
+        ``client_id`` None: a token that belongs to no app (generateToken), only where the portal accepts that.
+        """
+        fields = {"auth_token": token.reveal()} | ({"client_id": client_id} if client_id else {})
+        await self.post("oauth2/revokeToken", data=fields)
 
     async def suspend_session(self, client_id: str, refresh_token: Secret) -> bool:
         """Undocumented grant_type=suspend_session (Esri Python's sign-out); True when the portal says success."""

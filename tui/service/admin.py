@@ -21,8 +21,16 @@ from tui.core.errors import Forbidden, LicenseRuleError, NotFound, PortalError, 
 from tui.core.models import LicensingPortal
 from tui.core.secret import Secret
 from tui.portal import org_members
-from tui.service.admin_model import (SOURCE_USER_TYPE, AdminOnly, Member, MemberCheckedOut, build_member,
-                                     entitlement_strings, level_name, manages_licenses)
+from tui.service.admin_model import (
+    SOURCE_USER_TYPE,
+    AdminOnly,
+    Member,
+    MemberCheckedOut,
+    build_member,
+    entitlement_strings,
+    level_name,
+    manages_licenses,
+)
 from tui.service.license_model import is_allsource_title
 
 if TYPE_CHECKING:

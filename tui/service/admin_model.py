@@ -8,7 +8,7 @@ type includes; the license comes with the user type for GIS Professional types a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.core.errors import LicenseRuleError, UsageError
@@ -62,7 +62,7 @@ class MemberCheckedOut(LicenseRuleError):
 def iso_utc(epoch: float | None) -> str | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

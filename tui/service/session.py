@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
-from tui.core.errors import (AllSourceError, Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused,
-                        PortalUnreachable, TokenExpired, UsageError)
-from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.core.errors import (
+    AllSourceError,
+    Forbidden,
+    NoLicenseError,
+    NotFound,
+    NotSignedIn,
+    PortalError,
+    PortalRefused,
+    PortalUnreachable,
+    TokenExpired,
+    UsageError,
+)
 from tui.core.models import LicenseInfo, Session
-from tui.service.refusals import explain_refusal
-from tui.service.admin_model import manages_licenses
 from tui.core.secret import Secret, remember_secret
-from tui.state.secret_store import KeyringUnavailable
+from tui.service.admin_model import manages_licenses
 from tui.service.core import ServiceCore
+from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.service.refusals import explain_refusal
+from tui.service.status import iso_utc
+from tui.state.secret_store import KeyringUnavailable
 
 if TYPE_CHECKING:
     from tui.portal import PortalClient
@@ -57,7 +68,7 @@ class SessionFlows(ServiceCore):
         if license_info.level is None:
             await self._revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
-        session = replace(session, username=user.username, full_name=user.full_name,
+        session = replace(session, username=user.username, full_name=user.full_name or user.username,
                           manages_licenses=manages_licenses(user))
         old = None
         with self.edit_state() as state:
@@ -79,10 +90,11 @@ class SessionFlows(ServiceCore):
             return ["You were not signed in."]
         notices: list[str] = []
         try:
-            await self._revoke(self.client(session.portal_url), session)
+            if not await self._revoke(self.client(session.portal_url), session):
+                notices.append(_unrevocable_notice(session))
         except PortalError as error:
-            notices.append(f"The portal could not be told ({error.user_message}); the session was ended on this "
-                           "computer and its place frees when the token expires.")
+            notices.append(f"Signed out on this computer, but the portal could not be told "
+                           f"({error.user_message.rstrip('.')}); the session ends there when its token expires.")
         with self.edit_state() as state:
             state.session = None
             state.license = None
@@ -142,24 +154,40 @@ class SessionFlows(ServiceCore):
                 state.session = None
                 state.last_username = session.username
 
-    async def _revoke(self, client: PortalClient, session: Session) -> None:
-        token = session.refresh_token or session.access_token
-        if token is not None:
-            await client.revoke_token(token, client_id=self.settings.portal.client_id)
+    async def _revoke(self, client: PortalClient, session: Session) -> bool:
+        """Revoke what the token's kind allows; False when the portal has no way to end this session early.
+
+        OAuth tokens (SSO) are revoked with the client id they were issued to (oauth2/revokeToken). A generateToken
+        token belongs to no app: ArcGIS has no call that revokes it, so it is revoked only where the portal's
+        rest/info says it can (the demo portal: ``authInfo.allsourceTuiRevokesGenerateTokens``), and never with a
+        made-up client id (docs/portal-protocol.md, "oauth2/revokeToken").
+        """
+        if session.method == "oauth":
+            token = session.refresh_token or session.access_token
+            if token is not None:
+                await client.revoke_token(token, client_id=self.settings.portal.client_id)
+            return True
+        if session.access_token is None or not await _revokes_generated_tokens(client):
+            return False
+        await client.revoke_token(session.access_token, client_id=None)
+        return True
 
     async def _revoke_quietly(self, client: PortalClient, session: Session) -> None:
+        # Best effort after a refused sign-in: the refusal is the command's one sentence, so a failure here is only
+        # logged at debug level (a warning would reach stderr through logging's last-resort handler).
         try:
             await self._revoke(client, session)
         except AllSourceError as error:
-            log.warning("Could not revoke a token at %s: %s", session.portal_url, error.user_message)
+            log.debug("Could not revoke a token at %s: %s", session.portal_url, error.user_message)
 
     # --- reading the license ------------------------------------------------------------------------------------
     async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str):
-        user, license_info = await asyncio.gather(client.community_self(token),
-                                                  self._read_license_only(client, token, username))
+        # community/self first: the name typed at sign-in (``CORP\\jdoe``, another case) is not always the portal's
+        # username, and every user-scoped URL below needs the canonical one.
+        user = await client.community_self(token)
         if user.disabled:
             raise NotSignedIn("Your ArcGIS account is disabled; ask your organization administrator to enable it.")
-        return user, license_info
+        return user, await self._read_license_only(client, token, user.username)
 
     async def _read_license_only(self, client: PortalClient, token: Secret, username: str) -> LicenseInfo:
         # The listing id is remembered per portal, so that its entitlements join the first batch of requests
@@ -174,19 +202,46 @@ class SessionFlows(ServiceCore):
         entitlements = cached_entitlements if listing_id == cached_id else None
         if entitlements is None and listing_id:
             entitlements = await self._entitlements_or_none(client, listing_id, username, token)
-        return build_license(user_type_name=user_type.name,
-                             included=[e for app in included for e in app.entitlements],
-                             assigned=entitlements.entitlements if entitlements else (),
-                             listing_id=listing_id, disconnected=bool(entitlements and entitlements.disconnected),
-                             checked_at=self.clock.now())
+        unreadable = entitlements if isinstance(entitlements, PortalError) else None
+        readable = None if unreadable else entitlements
+        license_info = build_license(user_type_name=user_type.name,
+                                     included=[e for app in included for e in app.entitlements],
+                                     assigned=readable.entitlements if readable else (), listing_id=listing_id,
+                                     disconnected=bool(readable and readable.disconnected),
+                                     checked_at=self.clock.now())
+        return _with_unreadable_entitlements(license_info, unreadable) if unreadable else license_info
 
     async def _entitlements_or_none(self, client: PortalClient, listing_id: str | None, username: str, token: Secret):
+        """The user's entitlements on the listing; a 403/404 is returned (not raised): they are unknown, not none."""
         if not listing_id:
             return None
         try:
             return await client.user_entitlements(listing_id, username, token)
-        except (Forbidden, NotFound):
-            return None
+        except (Forbidden, NotFound) as refusal:
+            return refusal
+
+
+def _with_unreadable_entitlements(license_info: LicenseInfo, refusal: PortalError) -> LicenseInfo:
+    """The license when the portal refused to show the user's own entitlements: extensions unknown, with a notice."""
+    reason = refusal.user_message.rstrip(".")
+    if license_info.level is None:  # nothing else tells the level: saying "no license" would be a guess
+        raise Forbidden(f"Your ArcGIS AllSource entitlements could not be read ({reason}); ask your organization "
+                        "administrator to check your license assignment.", code=refusal.code,
+                        message_code=refusal.message_code, details=refusal.details)
+    return replace(license_info, entitlements_known=False,
+                   entitlements_notice=f"Your entitlements could not be read: {reason}; extensions not included in "
+                                       "your user type are shown as unknown.")
+
+
+async def _revokes_generated_tokens(client: PortalClient) -> bool:
+    auth_info = (await client.info()).get("authInfo")
+    return isinstance(auth_info, dict) and auth_info.get("allsourceTuiRevokesGenerateTokens") is True
+
+
+def _unrevocable_notice(session: Session) -> str:
+    return (f"Signed out on this computer; ArcGIS has no way to end a password sign-in early, so the token "
+            f"{session.portal_url} issued stays valid there until {iso_utc(session.expires_at)} (it is no longer "
+            "kept here).")
 
 
 def _remember_listing(state, portal_url: str, license_info: LicenseInfo) -> None:
@@ -201,4 +256,4 @@ def _remember_portal(state, url: str) -> None:
         state.active_portal = url
 
 
-__all__ = ["SessionFlows", "PortalUnreachable"]
+__all__ = ["PortalUnreachable", "SessionFlows"]

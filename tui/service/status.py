@@ -84,6 +84,8 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
     license_info = state.license if signed_in else None
     if offline is not None and (license_info is None or not signed_in):
         license_info = offline.license
+    if license_info is not None and license_info.entitlements_notice:
+        notices = notices + [license_info.entitlements_notice]
     if machine.machine_key in state.intents:
         notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]

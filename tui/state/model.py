@@ -235,14 +235,17 @@ def _license(value: Any) -> LicenseInfo:
     extensions = {_text(k): bool(v) for k, v in _table(t.get("extensions", {})).items()}
     return LicenseInfo(level=_optional(t, "level", _text), extensions=extensions,
                        user_type=_optional(t, "user_type", _text), listing_id=_optional(t, "listing_id", _text),
-                       checked_at=_number(t.get("checked_at", 0)), disconnected=bool(t.get("disconnected", False)))
+                       checked_at=_number(t.get("checked_at", 0)), disconnected=bool(t.get("disconnected", False)),
+                       entitlements_known=t.get("entitlements_known", True) is not False,
+                       entitlements_notice=_text(t.get("entitlements_notice", "")))
 
 
 def _license_dict(lic: LicenseInfo | None) -> dict | None:
     if lic is None:
         return None
     return {"level": lic.level, "extensions": dict(lic.extensions), "user_type": lic.user_type,
-            "listing_id": lic.listing_id, "checked_at": lic.checked_at, "disconnected": lic.disconnected}
+            "listing_id": lic.listing_id, "checked_at": lic.checked_at, "disconnected": lic.disconnected,
+            "entitlements_known": lic.entitlements_known, "entitlements_notice": lic.entitlements_notice}
 
 
 def _offline(value: Any) -> OfflineLicense:

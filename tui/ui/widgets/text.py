@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tui.core.errors import (
+    AccountLocked,
     AllSourceError,
     InvalidCredentials,
     LicenseRuleError,
@@ -30,6 +31,8 @@ ADMIN_NOTE = ("To change your license level or extensions, contact your organiza
 # What to try next, from this window, after each kind of sign-in failure (most specific type first).
 _TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
     (InvalidCredentials, "check the username and Caps Lock, then type the password again."),
+    (AccountLocked, "wait about 15 minutes (or ask your administrator to unlock the account), then check the "
+                    "password before signing in again."),
     (PortalTLSError, "check the licensing portal URL with F2 (a wrong host fails this check too), then start "
                      "allsource-tui again."),
     (PortalUnreachable, "press Enter to try again, or F2 to choose another licensing portal."),
@@ -71,6 +74,8 @@ def extensions_line(license_info: LicenseInfo | None) -> str:
     if license_info is None or license_info.level is None:
         return "Extensions: none"
     licensed = license_info.licensed_extensions
+    if not license_info.entitlements_known:
+        return f"Extensions: {', '.join(sorted(licensed)) or 'none'} known, the others unknown (not readable)"
     if not licensed:
         return "Extensions: none licensed"
     noun = "extension" if len(licensed) == 1 else "extensions"
@@ -100,7 +105,16 @@ def license_summary(status: Status) -> list[str]:
     lines = [level_line(info), extensions_line(info), offline_line(status)]
     if info is not None and info.user_type:
         lines.insert(1, f"User type: {info.user_type}")
-    return lines
+    return lines + license_notes(info)
+
+
+def license_notes(license_info: LicenseInfo | None) -> list[str]:
+    """Lines to show under the license wherever it appears: disconnected, and entitlements that could not be read."""
+    if license_info is None:
+        return []
+    notes = ["Disconnected: yes — the portal says this license is checked out for offline use"] \
+        if license_info.disconnected else []
+    return notes + ([license_info.entitlements_notice] if license_info.entitlements_notice else [])
 
 
 def level_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
@@ -111,7 +125,8 @@ def level_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
 def extension_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
     if license_info is None:
         return []
-    return [(name, yes_no(licensed)) for name, licensed in license_info.extensions.items()]
+    return [(name, {True: "Yes", False: "No", None: "Unknown"}[license_info.extension_state(name)])
+            for name in license_info.extensions]
 
 
 def portal_marks(connection: dict) -> str:

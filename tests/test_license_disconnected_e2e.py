@@ -1,0 +1,28 @@
+"""`disconnected: true` from userEntitlements reaches `license --json`, `status --json` and the text output (issue 12,
+finding 3), through the real CLI against the demo portal over HTTPS."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import cli_env
+from tests.test_cli_e2e import run_cli, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_checked_out_license_shows_disconnected_everywhere(tmp_path, demo_portal):
+    env = cli_env(tmp_path, demo_portal)
+    assert sign_in(env, "pro_adv").returncode == 0
+    before = json.loads(run_cli(env, "license", "--json").stdout)
+    assert before["license"]["disconnected"] is False
+    authorized = run_cli(env, "offline", "authorize", "--connect")
+    assert authorized.returncode == 0, authorized.stderr
+    license_json = run_cli(env, "license", "--json")
+    assert license_json.returncode == 0, license_json.stderr
+    assert json.loads(license_json.stdout)["license"]["disconnected"] is True
+    assert json.loads(run_cli(env, "status", "--json").stdout)["license"]["disconnected"] is True
+    text = run_cli(env, "license")
+    assert "Disconnected: yes — the portal says this license is checked out for offline use" in text.stdout
