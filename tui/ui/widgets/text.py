@@ -51,6 +51,12 @@ def short_date(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def until(epoch: float | None) -> str:
+    """"until <date>", or "with no end date" (never "until no end date")."""
+    date = short_date(epoch)
+    return "with no end date" if date == "no end date" else f"until {date}"
+
+
 def level_line(license_info: LicenseInfo | None) -> str:
     if license_info is None:
         return "License: not read yet (press r in Settings to read it)"
@@ -73,8 +79,7 @@ def offline_line(status: Status) -> str:
     offline = status.offline
     if offline is None:
         return "Offline: not authorized — ArcGIS AllSource needs the licensing portal"
-    return (f"Offline: authorized on '{offline.alias}' for {offline.username}, until "
-            f"{short_date(offline.expires_at)}")
+    return f"Offline: authorized on '{offline.alias}' for {offline.username}, {until(offline.expires_at)}"
 
 
 def identity_line(status: Status) -> str:
