@@ -36,3 +36,22 @@ async def test_at_60_columns_the_extensions_licensed_column_stays_on_screen(make
         row = next(line for line in text.splitlines() if "Spatial Analyst" in line)
         assert "Yes" in row  # the Licensed value sits on the same line as its extension
 
+
+
+def rendered_text(widget) -> str:
+    """What the widget draws, its lines joined without the padding: a wrapped path reads back whole."""
+    return "".join("".join(segment.text for segment in widget.render_line(y)).strip()
+                   for y in range(widget.size.height))
+
+
+async def test_about_wraps_long_paths_instead_of_clipping_them(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "3")
+        await settle(pilot)
+        state_line = app.screen.query_one("#state-path")
+        path = str(app.service.store.path)
+        assert len(path) > state_line.size.width  # the case of the finding: longer than the pane is wide
+        assert state_line.size.height > 1 and rendered_text(state_line) == path
+        assert state_line.region.right <= app.screen.query_one("#about").region.right
