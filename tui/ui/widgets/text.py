@@ -37,8 +37,14 @@ def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+BUSY_ADVICE = "Try: the portal is busy or down; press Enter to try again in a minute."
+
+
 def try_next(error: AllSourceError) -> str:
     """The "Try: …" line under a sign-in error ("" when there is nothing more to say)."""
+    code = getattr(error, "code", None) or 0
+    if isinstance(error, UnexpectedResponse) and (code == 429 or 500 <= code < 600):
+        return BUSY_ADVICE  # a 5xx/429 is the portal's trouble: the URL is right, checking it would mislead
     for kind, advice in _TRY_NEXT:
         if isinstance(error, kind):
             return "Try: " + advice
