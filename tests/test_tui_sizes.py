@@ -55,3 +55,11 @@ async def test_about_wraps_long_paths_instead_of_clipping_them(make_local_app):
         assert len(path) > state_line.size.width  # the case of the finding: longer than the pane is wide
         assert state_line.size.height > 1 and rendered_text(state_line) == path
         assert state_line.region.right <= app.screen.query_one("#about").region.right
+
+
+async def test_the_start_pages_top_line_wraps_so_the_portal_stays_visible(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test(size=(40, 20)) as pilot:  # narrower than "Avery Pro (pro_adv) · https://127.0.0.1:8443"
+        await settle(pilot)
+        identity = app.screen.query_one("#identity")
+        assert rendered_text(identity).replace(" ", "") == "AveryPro(pro_adv)·https://127.0.0.1:8443"
