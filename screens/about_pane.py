@@ -18,7 +18,8 @@ class AboutPane(VerticalScroll):
         padding: 0 1;
         & .heading { text-style: bold; margin-top: 1; }
         & .heading.first { margin-top: 0; }
-        & .line { margin-left: 2; }
+        /* Paths have no spaces to wrap at: fold them at the pane's edge rather than clip them (issue 17). */
+        & .line { margin-left: 2; width: 1fr; height: auto; text-wrap: wrap; text-overflow: fold; }
     }
     """
 

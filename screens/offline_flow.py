@@ -123,11 +123,12 @@ async def _check_in(app: LicenseApp, progress: ShowsProgress) -> None:
 
 
 def _sign_in_again(offline: OfflineLicense, signed_in: bool) -> str:
-    text = (f"You must sign in to your licensing portal again to check in the license: {offline.portal_url} as "
-            f"{offline.username}, from this computer and this user account.")
-    if signed_in:
-        return text + "\n\nYou are signed in there, so the license is checked in now."
-    return text + "\n\nOK opens the sign-in window; the license is checked in once you have signed in."
+    if signed_in:  # no "you must sign in" then: the session it needs is already there
+        return (f"You are signed in to {offline.portal_url} as {offline.username}, so the license is checked in "
+                "now.\n\nOK checks it in.")
+    return (f"You must sign in to your licensing portal again to check in the license: {offline.portal_url} as "
+            f"{offline.username}, from this computer and this user account.\n\nOK opens the sign-in window; the "
+            "license is checked in once you have signed in.")
 
 
 def _signed_in_to(status: Status, portal_url: str) -> bool:

@@ -187,8 +187,8 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         try:
             url = normalize_portal_url(self.url_input.value, self.kind)
         except PortalUrlError as error:
-            self._refresh_url_feedback()
-            self._set_status(f"Error: {error.user_message}", error=True)
+            shown_under_field = self._refresh_url_feedback()  # then the same sentence isn't repeated below it
+            self._set_status("" if shown_under_field else f"Error: {error.user_message}", error=not shown_under_field)
             self.url_input.focus()
             return
         self._save(self.kind, url, save_if_unreachable=False)

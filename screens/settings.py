@@ -32,6 +32,7 @@ TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
 
 class SettingsScreen(Screen[None]):
     CSS_PATH = "settings.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (78, "-wide")]  # settings.tcss stacks the license tables when narrow
     BINDINGS = [
         bind(keys.SETTINGS_BACK, "back"),
         bind(keys.SETTINGS_REFRESH, "refresh"),

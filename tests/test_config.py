@@ -150,7 +150,18 @@ def test_bad_toml_names_the_line(tmp_path: Path, toml: str, line: int, fragment:
     error = _error(tmp_path, toml)
     assert error.line == line and fragment in error.user_message
     assert f"config.toml line {line}: " in error.user_message
-    assert "move the file aside" in error.user_message
+    assert f"fix line {line} or move the file aside" in error.user_message
+
+
+@pytest.mark.parametrize(("toml", "line"), [
+    ("[ui]\ntheme = \"nord\"\n[network]\nread_timeout = [1,\n\n", 4),  # an array left open
+    ("[ui]\ntheme = ", 2),                                               # a value never written
+])
+def test_toml_that_ends_too_early_names_the_last_written_line(tmp_path: Path, toml: str, line: int) -> None:
+    error = _error(tmp_path, toml)  # tomllib says "at end of document", without a line number
+    assert error.line == line
+    assert error.user_message.startswith(f"{tmp_path / 'config.toml'} line {line}: this is not valid TOML (")
+    assert "the file ends before it is complete" in error.user_message and f"fix line {line} " in error.user_message
 
 
 def test_bad_utf8_names_the_line(tmp_path: Path) -> None:

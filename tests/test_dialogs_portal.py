@@ -120,7 +120,9 @@ async def test_inline_messages_as_you_type() -> None:
             assert url.has_class("-invalid"), typed
             await pilot.press("enter")                # OK is refused locally, the service isn't asked
             await pilot.pause()
-            assert text_of(app, "#status").startswith("Error: "), typed
+            # the sentence stays under the field, once: not repeated on the status line below it
+            assert text_of(app, "#url-feedback") == f"Error: {expected}", typed
+            assert text_of(app, "#status") == "", typed
         assert service.calls == [] and app.results == []
 
         await paste_url(pilot, "HTTPS://GIS.example.com/portal/home/")
@@ -242,3 +244,20 @@ async def test_real_service_switches_to_the_demo_enterprise_portal(demo_portal, 
     assert app.results == [expected]
     saved = tomllib.loads(service.store.path.read_text())
     assert saved["licensing_portal"] == {"url": expected.url, "kind": "enterprise"}
+
+
+async def test_an_enterprise_url_error_gives_an_enterprise_example() -> None:
+    """The examples follow the chosen kind: ArcGIS Enterprise is never shown https://www.arcgis.com, a URL the
+    same dialog refuses for that kind."""
+    app = Host(FakeService())
+    async with app.run_test() as pilot:
+        await pilot.press("f4")
+        await paste_url(pilot, "gis.example.com/portal")
+        feedback = text_of(app, "#url-feedback")
+        assert feedback == ("Error: The portal URL must start with https://, for example "
+                            "https://gis.example.com/portal.")
+        assert validate_portal_url_as_you_type("https://gis.example.com/portal", "enterprise") is None
+        await pilot.press("ctrl+u", "enter")
+        await pilot.pause()
+        shown = text_of(app, "#url-feedback") + text_of(app, "#status") + text_of(app, "#example")
+        assert "www.arcgis.com" not in shown, shown

@@ -52,7 +52,9 @@ async def test_already_signed_in_the_license_is_checked_in_after_the_message(mak
     async with app.run_test() as pilot:
         await pilot.press("l", "w")
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert "the license is checked in now" in screen_text(app)
+        text = app.screen.query_one("#message").visual.plain  # the dialog's text, before it wraps
+        assert "You are signed in to https://127.0.0.1" in text and "the license is checked in now" in text
+        assert "must sign in" not in text  # the old text asked for a sign-in the user had already done
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)

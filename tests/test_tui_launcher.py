@@ -90,7 +90,8 @@ def test_demo_runs_the_demo_portal_trusts_its_ca_and_uses_the_demo_state(tmp_pat
     assert run["settings"].network.ca_bundle == demo_dir / "portal" / "ca.pem"
     url = run["settings"].portal.licensing_portal_url
     assert url.startswith("https://127.0.0.1:")
-    assert run["demo_hint"] == "Demo: pro_adv, creator_std or creator_none, password allsource-demo"
+    assert run["demo_hint"] == ("Demo (Online organization): pro_adv, creator_std or creator_none, "
+                                "password allsource-demo")
     assert run["service"].status().signed_in
     assert (demo_dir / "portal" / tui_launcher.LAST_PORT_FILE).read_text().strip() == url.rsplit(":", 1)[1]
 
@@ -128,3 +129,48 @@ def test_the_demo_state_dir_is_private_from_the_first_start(tmp_path):
         assert demo_state.stat().st_mode & 0o777 == 0o700
     finally:
         portal.stop()
+
+
+def test_demo_hint_lists_the_accounts_of_the_licensing_portals_organization():
+    hint = tui_launcher.demo_hint
+    assert hint("https://127.0.0.1:8443") == ("Demo (Online organization): pro_adv, creator_std or creator_none, "
+                                              "password allsource-demo")
+    enterprise = "Demo (Enterprise organization): ent_user or ent_admin, password allsource-demo"
+    assert hint("https://127.0.0.1:8443/portal") == enterprise
+    assert hint("https://[::1]:9000/portal") == enterprise
+    assert hint("https://127.0.0.1:8443/portalx").startswith("Demo (Online organization)")
+    assert hint("https://www.arcgis.com") == ""  # a real portal: the demo accounts would not work there
+
+
+@pytest.mark.parametrize("enterprise", [False, True])
+async def test_every_account_in_the_demo_hint_signs_in_on_that_portal(make_service, demo_portal, enterprise):
+    from tui.core.errors import InvalidCredentials, NoLicenseError
+
+    url = demo_portal.enterprise_url if enterprise else demo_portal.url
+    names = tui_launcher.demo_hint(url).split(": ", 1)[1].split(", password ")[0].replace(" or ", ", ").split(", ")
+    assert len(names) >= 2
+    for number, username in enumerate(names):
+        service = make_service(f"machine-{number}", enterprise=enterprise)
+        try:
+            await service.sign_in(username, DEMO_PASSWORD)
+        except NoLicenseError:  # signed in, but this account has no AllSource license (creator_none, on purpose)
+            assert username == "creator_none"
+        except InvalidCredentials:  # the bug: a name from the hint the portal doesn't know
+            pytest.fail(f"{username} is in the hint for {url} but can't sign in there")
+        finally:
+            await service.aclose()
+
+
+def test_demo_on_the_enterprise_licensing_portal_hints_the_enterprise_accounts(tmp_path, captured_runs):
+    async def move_to_enterprise(run) -> None:
+        service = run["service"]
+        enterprise_url = run["settings"].portal.licensing_portal_url + "/portal"
+        await service.set_licensing_portal("enterprise", enterprise_url)
+        await service.aclose()
+
+    state = ["--demo", "--state-dir", str(tmp_path / "state")]
+    captured_runs.action = lambda run: asyncio.run(move_to_enterprise(run))
+    assert main(state) == 0
+    captured_runs.action = None
+    assert main(state) == 0
+    assert captured_runs[1]["demo_hint"].startswith("Demo (Enterprise organization): ent_user or ent_admin")

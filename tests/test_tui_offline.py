@@ -197,7 +197,7 @@ async def test_an_offline_license_starts_on_the_start_page_with_the_portal_stopp
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         text = screen_text(app)
-        assert "Offline: authorized on 'field-laptop' for pro_adv, until no end date" in text
+        assert "Offline: authorized on 'field-laptop' for pro_adv, with no end date" in text
         assert "License: ArcGIS AllSource Advanced" in text
         # the license check starts after the first frame and retries a refused connection before it reports
         await wait_until(pilot, lambda: status_line(app).startswith("Error: Could not reach 127.0.0.1"))

@@ -93,7 +93,7 @@ async def test_an_unreachable_portal_at_start_keeps_the_stored_license_and_says_
         assert isinstance(app.screen, StartScreen)
         status = app.screen.query_one("#status").visual.plain
         assert status.startswith("Error: Could not reach 127.0.0.1:8443")
-        assert "showing the license read on" in status
+        assert "proxy. Showing the license read on " in status and ".;" not in status
         assert "License: ArcGIS AllSource Advanced" in screen_text(app)
         assert read_state_toml(app)["session"]["username"] == "pro_adv"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import getpass
 import logging
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from tui.cli.admin import cmd_admin
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
-from tui.core.errors import NotSignedIn, PortalUnreachable, UsageError
+from tui.core.errors import InvalidCredentials, NotSignedIn, PortalUnreachable, UsageError
 from tui.core.redact import configure_logging
 from tui.service.licensing import LicensingService, open_service, resolve_locations
 
@@ -62,7 +63,11 @@ async def cmd_sign_in(service: LicensingService, args) -> int:
         await service.choose_sign_in_portal(args.portal)
     username = args.username or _prompt("Username: ", service.status().last_username)
     password = _read_password(args.password_stdin)
-    await _within_sign_in_budget(service, service.sign_in(username, password, auto=not args.no_auto))
+    try:
+        await _within_sign_in_budget(service, service.sign_in(username, password, auto=not args.no_auto))
+    except InvalidCredentials as error:  # the CLI's next step; the TUI says its own ("Try: …")
+        raise InvalidCredentials(f"{error.user_message} Check the username and Caps Lock, then run "
+                                 "`allsource-tui sign-in` again.", code=error.code) from None
     print_lines(status_lines(service.status()))
     return 0
 
@@ -111,7 +116,11 @@ async def cmd_offline(service: LicensingService, args) -> int:
 
 async def cmd_portal(service: LicensingService, args) -> int:
     if args.portal_command == "set":
-        portal = await service.set_licensing_portal(args.kind, args.url, save_if_unreachable=args.force)
+        try:
+            portal = await service.set_licensing_portal(args.kind, args.url, save_if_unreachable=args.force)
+        except PortalUnreachable as error:  # --force applies here (and only here): name it
+            raise type(error)(f"{error.user_message} To save it anyway, run `allsource-tui portal set {args.kind} "
+                              f"{args.url} --force`.", code=error.code) from None
         print_lines([f"Licensing portal: {portal.url} ({portal.kind_label})",
                      "The change takes effect the next time allsource-tui starts; sign in to the new portal then."])
         return 0
@@ -175,10 +184,22 @@ def run_demo_portal(args) -> int:
     portal = DemoPortal(data, host=args.host, port=args.port, allow_offline_enterprise=args.allow_offline_enterprise)
     for spec in args.fault:
         portal.faults.add_spec(spec) if hasattr(portal.faults, "add_spec") else portal.faults.parse(spec)
+    try:
+        portal.listen()  # before the banner: never announce a port that is not ours
+    except OSError as error:
+        raise UsageError(f"The demo portal cannot listen on {args.host} port {args.port}: {_bind_reason(error)}; "
+                         "choose another port with --port (--port 0 picks a free one).") from None
     sys.stdout.write(portal.banner() + "\n")
     sys.stdout.flush()
     portal.serve_forever()
     return 0
+
+
+def _bind_reason(error: OSError) -> str:
+    reasons = {errno.EADDRINUSE: "the port is already in use",
+               errno.EACCES: "permission denied (ports below 1024 need administrator rights)",
+               errno.EADDRNOTAVAIL: "that address is not one of this computer's"}
+    return reasons.get(error.errno or 0, error.strerror or "the port could not be opened")
 
 
 HANDLERS = {"status": cmd_status, "license": cmd_license, "sign-in": cmd_sign_in, "sign-out": cmd_sign_out,

@@ -41,13 +41,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_doctor_command(commands)
     demo = commands.add_parser("demo-portal", help="serve the demo portal over HTTPS")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8443)
+    demo.add_argument("--port", type=port_number, default=8443,
+                      help="TCP port, 0 for a free one (default 8443); a port in use exits with code 2")
     demo.add_argument("--data", help="directory for the demo portal's CA and state (default: under the state dir)")
     demo.add_argument("--allow-offline-enterprise", action="store_true",
                       help="start with offline use allowed in the Enterprise org")
     demo.add_argument("--fault", action="append", default=[], metavar="SPEC",
                       help="inject a fault, e.g. 'generateToken:latency=0.5' (repeatable)")
     return parser
+
+
+def port_number(text: str) -> int:
+    """argparse type for --port: 0 (any free port) to 65535, else the parser's one-sentence error and exit 2."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 65535, not '{text}'") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535 (0 picks a free port), not {port}")
+    return port
 
 
 def _status_commands(commands) -> None:
@@ -71,7 +83,7 @@ def _offline_commands(commands) -> None:
     alias = commands.add_parser("alias", help="the workstation alias").add_subparsers(
         dest="alias_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
     alias.add_parser("show", help="print the workstation alias")
-    alias.add_parser("set", help="name this workstation").add_argument("name")
+    alias.add_parser("set", help="set the workstation alias (the name your administrator sees)").add_argument("name")
     offline = commands.add_parser("offline", help="authorize offline use or check the license in").add_subparsers(
         dest="offline_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
     authorize = offline.add_parser("authorize", help="check the license out to this computer")
@@ -86,7 +98,7 @@ def _offline_commands(commands) -> None:
 def _portal_commands(commands) -> None:
     portal = commands.add_parser("portal", help="the licensing portal").add_subparsers(
         dest="portal_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
-    show = portal.add_parser("show", help="the licensing portal in use")
+    show = portal.add_parser("show", help="print the licensing portal URL and kind")
     show.add_argument("--json", action="store_true", help="print JSON")
     set_cmd = portal.add_parser("set", help="change the licensing portal (takes effect at the next start)")
     set_cmd.add_argument("kind", choices=["online", "enterprise"])
@@ -94,11 +106,14 @@ def _portal_commands(commands) -> None:
     set_cmd.add_argument("--force", action="store_true", help="save even if the portal can't be reached")
     portals = commands.add_parser("portals", help="portal connections").add_subparsers(
         dest="portals_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
-    listing = portals.add_parser("list", help="the saved portal connections")
+    listing = portals.add_parser("list", help="list the portal connections")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    for name, text in (("add", "save a portal connection"), ("remove", "forget a portal connection"),
-                       ("activate", "make a saved portal the active one")):
-        portals.add_parser(name, help=text).add_argument("url")
+    for name, what in PORTALS_ACTIONS.items():
+        portals.add_parser(name, help=what).add_argument("url")
+
+
+PORTALS_ACTIONS = {"add": "add a portal connection", "remove": "remove a portal connection",
+                   "activate": "make a portal connection the active portal"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,9 +52,9 @@ def offline_lines(status: Status) -> list[str]:
     offline = status.offline
     if offline is None:
         return ["Offline: not authorized"]
-    expires = iso_utc(offline.expires_at) or "no end date"
+    expires = iso_utc(offline.expires_at)
     return [f"Offline: authorized on this computer ('{offline.alias}') for {offline.username} "
-            f"(OS user {offline.os_user}), expires {expires}"]
+            f"(OS user {offline.os_user}), " + (f"expires {expires}" if expires else "with no end date")]
 
 
 def print_lines(lines: list[str]) -> None:

@@ -142,7 +142,7 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _syntax_error(path, str(error)) from None
+        raise _syntax_error(path, str(error), text) from None
     except RecursionError:  # tomllib recurses once per nesting level (issue 16 finding 7)
         raise ConfigError(f"{path} nests tables or arrays too deeply to be a configuration file; fix or remove "
                           "it.", path=str(path)) from None
@@ -168,13 +168,23 @@ def _read_text(path: Path, required: bool) -> str | None:
                           path=str(path), line=line) from None
 
 
-def _syntax_error(path: Path, message: str) -> ConfigError:
+def _syntax_error(path: Path, message: str, text: str) -> ConfigError:
     found = re.search(r"\(at line (\d+), column \d+\)", message)
-    line = int(found.group(1)) if found else None
     reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message).strip() or "syntax error"
-    where = f"{path} line {line}" if line else f"{path}"
-    return ConfigError(f"{where}: this is not valid TOML ({reason[0].lower() + reason[1:]}); "
-                       "fix that line or move the file aside to use the defaults.", path=str(path), line=line)
+    reason = reason[0].lower() + reason[1:]
+    if found:
+        line = int(found.group(1))
+    else:  # "at end of document": the file stops inside something left open, so name its last written line
+        line = _last_written_line(text)
+        reason += ": the file ends before it is complete"
+    return ConfigError(f"{path} line {line}: this is not valid TOML ({reason}); fix line {line} or move the file "
+                       "aside to use the defaults.", path=str(path), line=line)
+
+
+def _last_written_line(text: str) -> int:
+    lines = text.splitlines()
+    written = [number for number, content in enumerate(lines, 1) if content.strip()]
+    return written[-1] if written else max(1, len(lines))
 
 
 class _Loader:

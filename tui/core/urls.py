@@ -27,6 +27,7 @@ from tui.core.errors import PortalUrlError
 from tui.core.settings import PortalKind
 
 EXAMPLE_ONLINE = "https://www.arcgis.com"
+EXAMPLE_ENTERPRISE = "https://gis.example.com/portal"
 MAX_URL_LENGTH = 2048
 _DEFAULT_HTTPS_PORT = 443
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(.*)", re.DOTALL)
@@ -64,7 +65,7 @@ def _refuse(sentence: str) -> PortalUrlError:
 # --- the public API ---------------------------------------------------------------------------------------------------
 def normalize_portal_url(url: str, kind: PortalKind) -> str:
     """Return the normalised licensing-portal URL, or raise PortalUrlError with one sentence."""
-    parsed = _parse(url)
+    parsed = _parse(url, EXAMPLE_ENTERPRISE if kind == "enterprise" else EXAMPLE_ONLINE)
     _check_kind(parsed, kind)
     return str(parsed)
 
@@ -107,17 +108,18 @@ def validate_portal_url_as_you_type(text: str, kind: PortalKind) -> str | None:
 
 
 # --- parsing ----------------------------------------------------------------------------------------------------------
-def _parse(url: str) -> _PortalUrl:
+def _parse(url: str, example: str = EXAMPLE_ONLINE) -> _PortalUrl:
+    """``example`` is a URL of the kind the user chose: an Enterprise one is never told "www.arcgis.com"."""
     text = url.strip() if isinstance(url, str) else ""
     if not text:
-        raise _refuse(f"Enter the portal URL, for example {EXAMPLE_ONLINE}.")
+        raise _refuse(f"Enter the portal URL, for example {example}.")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise _refuse("The portal URL must not contain spaces or control characters; remove them.")
     if len(text) > MAX_URL_LENGTH:
         raise _refuse("The portal URL is too long; enter just https://host[:port][/webadaptor].")
     if "\\" in text:
         raise _refuse("The portal URL must use / rather than \\ between its parts.")
-    rest = _strip_scheme(text)
+    rest = _strip_scheme(text, example)
     end = _first_index(rest, "/?#")
     authority, tail = rest[:end], rest[end:]
     if "@" in authority:
@@ -137,11 +139,11 @@ def _first_index(text: str, stops: str) -> int:
     return min(hits, default=len(text))
 
 
-def _strip_scheme(text: str) -> str:
+def _strip_scheme(text: str, example: str) -> str:
     match = _SCHEME.fullmatch(text)
     # "localhost:8443/portal" is a host and a port, not a scheme called "localhost"
     if match is None or match.group(2)[:1].isdigit():
-        raise _refuse(f"The portal URL must start with https://, for example {EXAMPLE_ONLINE}.")
+        raise _refuse(f"The portal URL must start with https://, for example {example}.")
     scheme, rest = match.group(1).lower(), match.group(2)
     if scheme != "https":
         shown = f'"{scheme}"' if len(scheme) <= 20 else "another scheme"

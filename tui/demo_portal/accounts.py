@@ -114,6 +114,17 @@ SEEDED_CHECKOUTS: dict[str, dict] = {
     for n in generated.offline_numbers()}
 
 
+def org_of_path(path: str) -> Org:
+    """The organisation served under a URL path: ``/portal…`` is the Enterprise-style one, anything else Online."""
+    prefix = ENTERPRISE.prefix
+    return ENTERPRISE if path == prefix or path.startswith(prefix + "/") else ONLINE
+
+
+def accounts_of(org: Org) -> list[DemoAccount]:
+    """The demo accounts that can sign in to ``org`` (an account belongs to exactly one organisation)."""
+    return [account for account in ACCOUNTS if account.org == org.key]
+
+
 def find_account(org: Org, username: str) -> DemoAccount | None:
     """The member ``username`` of ``org`` (usernames are case-sensitive, as in ArcGIS)."""
     account = _BY_NAME.get(username)

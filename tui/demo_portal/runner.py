@@ -70,6 +70,10 @@ class DemoPortal:
         return self.url + ENTERPRISE.prefix
 
     # --- running ---------------------------------------------------------------------------------------------------
+    def listen(self) -> None:
+        """Bind and listen now, so a port in use raises OSError before anything is announced (the CLI banner)."""
+        self._bind()
+
     def start(self) -> None:
         """Serve in a daemon thread with its own event loop; returns once the port is listening."""
         if self._thread is not None and self._thread.is_alive():

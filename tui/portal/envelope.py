@@ -90,7 +90,8 @@ def _json_object(response: httpx.Response, host: str) -> dict:
 def error_from_http_status(status: int, host: str, *, had_body: bool = False) -> PortalError:
     """An HTTP error status whose body is not an ArcGIS envelope."""
     if status == 404:
-        return NotFound(f"{host} has no such resource (HTTP 404).", code=404)
+        return NotFound(f"{host} has no such resource (HTTP 404); check the portal URL (an ArcGIS Enterprise URL "
+                        "ends with its web adaptor, e.g. https://gis.example.com/portal).", code=404)
     if status == 401:  # a web tier (IWA, PKI, a gateway) wants credentials: sign in, never replay anonymously
         return TokenRequired(f"{host} needs you to be signed in for this request (HTTP 401).", code=401)
     if status == 403:

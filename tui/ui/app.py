@@ -172,7 +172,7 @@ class LicenseApp(App[int]):
         checked = self.service.status().license
         if isinstance(error, NoLicenseError) or checked is None:
             return error.user_message
-        return f"{error.user_message}; showing the license read on {short_date(checked.checked_at)}"
+        return f"{error.user_message} Showing the license read on {short_date(checked.checked_at)}."
 
     # --- settings that apply to every screen ---------------------------------------------------------------------
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -44,7 +44,8 @@ def run_tui(args: argparse.Namespace) -> int:
         service = open_service(locations, settings=settings)
         if portal is not None:
             follow_demo_port(service, portal.url)
-        return run_app(service, locations, settings, demo_hint=demo_hint() if portal else "")
+        hint = demo_hint(service.status().licensing_portal.url) if portal else ""
+        return run_app(service, locations, settings, demo_hint=hint)
     finally:
         if portal is not None:
             portal.stop()
@@ -112,12 +113,22 @@ def demo_settings(settings: Settings, url: str, ca_path: Path) -> Settings:
     return replace(settings, portal=portal, network=replace(settings.network, ca_bundle=ca_path, verify_tls=True))
 
 
-def demo_hint() -> str:
-    from tui.demo_portal import ACCOUNTS, DEMO_PASSWORD
+def demo_hint(portal_url: str = "") -> str:
+    """The sign-in window's demo line: the accounts of the demo organisation ``portal_url`` points at.
 
-    # the accounts to try AllSource with; the administrator (no AllSource) only releases licenses
-    names = [account.username for account in ACCOUNTS if account.org == "online" and not account.is_admin]
-    return f"Demo: {', '.join(names[:-1])} or {names[-1]}, password {DEMO_PASSWORD}"
+    The demo portal serves two organisations and an account signs in to its own only, so the Enterprise-style URL
+    (``…/portal``) lists the Enterprise accounts. A licensing portal that is not on this computer gets no hint.
+    """
+    from tui.demo_portal import DEMO_PASSWORD, accounts_of, org_of_path
+
+    parts = urlsplit(portal_url)
+    if portal_url and parts.hostname not in LOOPBACK_HOSTS:
+        return ""
+    org = org_of_path(parts.path)
+    names = [account.username for account in accounts_of(org)]
+    listed = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+    label = "Enterprise" if org.is_portal else "Online"
+    return f"Demo ({label} organization): {listed}, password {DEMO_PASSWORD}"
 
 
 def follow_demo_port(service: LicensingService, url: str) -> None:

@@ -48,8 +48,14 @@ def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+BUSY_ADVICE = "Try: the portal is busy or down; press Enter to try again in a minute."
+
+
 def try_next(error: AllSourceError) -> str:
     """The "Try: …" line under a sign-in error ("" when there is nothing more to say)."""
+    code = getattr(error, "code", None) or 0
+    if isinstance(error, UnexpectedResponse) and (code == 429 or 500 <= code < 600):
+        return BUSY_ADVICE  # a 5xx/429 is the portal's trouble: the URL is right, checking it would mislead
     for kind, advice in _TRY_NEXT:
         if isinstance(error, kind):
             return "Try: " + advice
@@ -60,6 +66,12 @@ def short_date(epoch: float | None) -> str:
     if epoch is None or epoch < 0:
         return "no end date"
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def until(epoch: float | None) -> str:
+    """"until <date>", or "with no end date" (never "until no end date")."""
+    date = short_date(epoch)
+    return "with no end date" if date == "no end date" else f"until {date}"
 
 
 def level_line(license_info: LicenseInfo | None) -> str:
@@ -86,8 +98,7 @@ def offline_line(status: Status) -> str:
     offline = status.offline
     if offline is None:
         return "Offline: not authorized — ArcGIS AllSource needs the licensing portal"
-    return (f"Offline: authorized on '{offline.alias}' for {offline.username}, until "
-            f"{short_date(offline.expires_at)}")
+    return f"Offline: authorized on '{offline.alias}' for {offline.username}, {until(offline.expires_at)}"
 
 
 def identity_line(status: Status) -> str:
