@@ -5,12 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tui.state.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
+from tui.state.atomic_write import CRASH_POINTS, STALE_TEMP_SECONDS, enable_crash_hook
 from tui.core.errors import StateFileError, StateWriteError
 from tui.state.store import CURRENT_SCHEMA_VERSION, StateStore
 
@@ -125,12 +127,24 @@ def test_other_files_get_their_own_lock(state_dir: Path) -> None:
     assert creds.lock_path.name == ".credentials.toml.lock" and creds.load()["token_store"] == "file"
 
 
-def test_crash_hooks_do_nothing_unless_named(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_hooks_do_nothing_unless_named(state_dir: Path) -> None:
     assert CRASH_POINTS == ("before-write", "half-written", "after-fsync", "after-replace", "before-dir-fsync")
-    monkeypatch.setenv(CRASH_ENV, "some-other-point")
+    with pytest.raises(ValueError, match="unknown crash point"):
+        enable_crash_hook("some-other-point")
     with StateStore(state_dir).transaction() as data:
         data["alias"] = "written"
     assert StateStore(state_dir).load()["alias"] == "written"
+
+
+def test_the_environment_cannot_arm_a_crash_hook(tmp_path: Path) -> None:
+    """An installed copy ignores ALLSOURCE_TUI_CRASH_AT: a write under it finishes and exits 0."""
+    script = ("import sys; from pathlib import Path; from tui.state.store import StateStore\n"
+              "with StateStore(Path(sys.argv[1])).transaction() as data:\n    data['alias'] = 'kept'\n")
+    for point in CRASH_POINTS:
+        env = {**os.environ, "ALLSOURCE_TUI_CRASH_AT": point}
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / point)], env=env, check=False)
+        assert done.returncode == 0, f"the environment armed the crash hook at {point}"
+        assert StateStore(tmp_path / point).load()["alias"] == "kept"
 
 
 def test_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:

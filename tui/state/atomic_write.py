@@ -4,8 +4,9 @@ The sequence: a temp file ``.<name>.<rand>.tmp`` in the same folder, created 060
 fsync; close; keep the old file as ``<name>.bak`` (hard link, W-4); ``os.replace``; fsync(folder). Any failure removes
 the temp and leaves the old file byte-identical (W-2). Nothing here ever opens a live file for writing (W-3).
 
-Test-only crash hooks: when the environment variable ``ALLSOURCE_TUI_CRASH_AT`` names one of ``CRASH_POINTS``, the
-process ends with ``os._exit(CRASH_EXIT_CODE)`` at that point. Without the variable the hooks are one dict lookup.
+Test-only crash hooks: after the test suite calls ``enable_crash_hook(point)`` in-process with one of
+``CRASH_POINTS``, the process ends with ``os._exit(CRASH_EXIT_CODE)`` at that point. Nothing outside the process (no
+environment variable, no file) can arm them, so an installed copy never ends itself in the middle of a write.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from pathlib import Path
 
 from tui.core.errors import StateWriteError
 
-CRASH_ENV = "ALLSOURCE_TUI_CRASH_AT"
 CRASH_EXIT_CODE = 86
 CRASH_POINTS = ("before-write", "half-written", "after-fsync", "after-replace", "before-dir-fsync")
 STALE_TEMP_SECONDS = 600
@@ -42,9 +42,20 @@ _ERRNO_WORDS = {
 }
 
 
+_armed_crash_point: str | None = None
+
+
+def enable_crash_hook(point: str | None) -> None:
+    """Tests only: end this process at ``point`` (one of CRASH_POINTS) on the next write; None disarms."""
+    global _armed_crash_point
+    if point is not None and point not in CRASH_POINTS:
+        raise ValueError(f"unknown crash point {point!r}")
+    _armed_crash_point = point
+
+
 def crash_point(name: str) -> None:
-    """End the process abruptly if a test asked for a crash at ``name`` (see module docstring)."""
-    if os.environ.get(CRASH_ENV) == name:
+    """End the process abruptly if a test armed a crash at ``name`` (see module docstring)."""
+    if _armed_crash_point is not None and _armed_crash_point == name:
         os._exit(CRASH_EXIT_CODE)
 
 
