@@ -9,10 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli.output import license_lines, print_json, print_lines, status_lines
+from tui.cli.output import TLS_OFF_LINE, license_lines, print_json, print_lines, status_lines
 from tui.core.errors import NotSignedIn, UsageError
 from tui.service.licensing import LicensingService, open_service, resolve_locations
 from tui.core.redact import configure_logging
+from tui.core.text import clean
 
 
 def configure_debug(args: argparse.Namespace) -> None:
@@ -25,13 +26,24 @@ async def run_command(args: argparse.Namespace) -> int:
         return run_demo_portal(args)
     locations = resolve_locations(args.config, args.state_dir)
     async with open_service(locations) as service:
+        warn_about_config(service.settings.warnings)
         handler = HANDLERS[args.command]
         return await handler(service, args)
 
 
+def warn_about_config(warnings: tuple[str, ...]) -> None:
+    """Every config warning, one line each on stderr, once per run (stdout stays clean for --json)."""
+    for warning in warnings:
+        sys.stderr.write(clean(f"Warning: {warning}") + "\n")
+
+
 async def cmd_status(service: LicensingService, args) -> int:
     status = service.status()
-    print_json(status.to_json()) if args.json else print_lines(status_lines(status))
+    verify_tls = service.settings.network.verify_tls
+    if args.json:
+        print_json({**status.to_json(), "tls_verification": verify_tls})
+    else:
+        print_lines(status_lines(status) + ([] if verify_tls else [TLS_OFF_LINE]))
     if not status.signed_in and status.offline is None:
         sys.stderr.write("You are not signed in; run `allsource-tui sign-in`.\n")
         return NotSignedIn.exit_code

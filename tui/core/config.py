@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from tui.core.errors import ConfigError, PortalUrlError
 from tui.core.secret import remember_secret
 from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, Settings, UISettings
+from tui.core.text import clean_tree
 from tui.core.urls import guess_kind, normalize_portal_url
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -136,7 +137,8 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, str(error)) from None
-    return _Loader(path, text).settings(data)
+    # Keys and values are echoed in warnings and errors: none may carry a terminal control (tui/core/text.py).
+    return _Loader(path, text).settings(clean_tree(data))
 
 
 def _read_text(path: Path, required: bool) -> str | None:
