@@ -56,6 +56,9 @@ class SignInScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         status = self.service.status()
         portal = status.licensing_portal
+        # With the username filled in, the next thing typed is the password: focus must be where it stays hidden,
+        # never on the visible Username field (a password typed there would be shown in clear text).
+        self.AUTO_FOCUS = "#password" if status.last_username else "#username"
         with VerticalScroll(id="body"):
             with Vertical(id="form"):
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)

@@ -101,8 +101,7 @@ def test_zz_state_figure() -> None:
               f"{CLI_RUNS['fields']} field renderings through `status` and `status --json`, 0 control bytes out")
 
 
-PORTAL_FIELDS = ("fullName (sign-in, status)", "user type (status --json)", "workstationAlias (offline authorize, "
-                 "status)", "error message", "error details", "refusal alias (ASTUI_OFFLINE_HELD)")
+PORTAL_FIELDS = ("fullName (sign-in, status)", "user type (status --json)", "workstationAlias (authorize, status)", "error message", "error details", "refusal alias (ASTUI_OFFLINE_HELD)")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
