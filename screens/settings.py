@@ -58,7 +58,7 @@ class SettingsScreen(Screen[None]):
                 yield LicensingPane(status, id="licensing")
                 yield PortalsPane(self.service.portal_connections(), id="portals")
                 yield AboutPane(status, config_path=self.config_path, state_path=self.service.store.path,
-                                id="about")
+                                warnings=self.service.settings.warnings, id="about")
         yield StatusLine(id="status")
         yield Footer()
 

@@ -56,6 +56,8 @@ class LicenseApp(App[int]):
     def on_mount(self) -> None:
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
         status = self.service.status()
+        for warning in self.service.settings.warnings:  # also listed in Settings › About
+            self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
         resume_interrupted_checkout(self)
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
