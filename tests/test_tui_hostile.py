@@ -16,7 +16,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from screens import SettingsScreen, SignInScreen, StartScreen
-from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, screen_text, settle, sign_in_with_keys, tui_settings, type_text
+from tests.conftest import (
+    DEMO_PASSWORD,
+    TUI_SNAPSHOT_URL,
+    screen_text,
+    settle,
+    sign_in_with_keys,
+    tui_settings,
+    type_text,
+)
 from tests.hostile_support import HostilePortal, hostile_strings, unsafe_in
 from tui.core.config import load_settings
 from tui.core.machine import MachineIdentity
