@@ -79,19 +79,21 @@ def test_yielded_and_loaded_dicts_are_private_copies(state_dir: Path) -> None:
     assert store.load()["session"]["username"] == "pro_adv"
 
 
-def test_symlinked_state_file_is_written_next_to_the_real_file(tmp_path: Path, state_dir: Path) -> None:
+def test_symlinked_state_file_is_refused_and_its_target_untouched(tmp_path: Path, state_dir: Path) -> None:
+    """Issue 11: a link is never followed — not to read, not to quarantine its target, not to write through it."""
     real_dir = tmp_path / "dotfiles"
     real_dir.mkdir()
-    (real_dir / "state.toml").write_bytes(b"schema_version = 1\nalias = 'old'\n")
+    (real_dir / "bashrc").write_bytes(b"export PATH=/usr/bin\n")  # not TOML: once, this got renamed .corrupt-*
     state_dir.mkdir(parents=True)
-    os.symlink(real_dir / "state.toml", state_dir / "state.toml")
+    os.symlink(real_dir / "bashrc", state_dir / "state.toml")
     store = StateStore(state_dir)
-    with store.transaction() as data:
+    with pytest.raises(StateFileError, match="is a symbolic link, which allsource-tui never follows"):
+        store.load()
+    with pytest.raises(StateFileError, match="symbolic link"), store.transaction() as data:
         data["alias"] = "new"
-    assert (state_dir / "state.toml").is_symlink(), "the link itself is never replaced"
-    assert store.load()["alias"] == "new" and (real_dir / "state.toml").stat().st_mode & 0o777 == 0o600
-    assert store.backup_path == real_dir / "state.toml.bak" and b"old" in store.backup_path.read_bytes()
-    assert not list(state_dir.glob("*.tmp")) and not list(real_dir.glob(".*.tmp"))
+    assert (real_dir / "bashrc").read_bytes() == b"export PATH=/usr/bin\n"
+    assert sorted(p.name for p in real_dir.iterdir()) == ["bashrc"]
+    assert (state_dir / "state.toml").is_symlink() and not list(state_dir.glob("state.toml.*"))
 
 
 def test_only_our_own_stale_temps_are_removed_at_load(state_dir: Path) -> None:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from tui.core.errors import StateWriteError
+from tui.core.paths import make_dirs
 
 CRASH_EXIT_CODE = 86
 CRASH_POINTS = ("before-write", "half-written", "after-fsync", "after-replace", "before-dir-fsync")
@@ -73,10 +74,13 @@ def temp_name_pattern(name: str) -> re.Pattern[str]:
 
 
 def ensure_private_dir(directory: Path) -> bool:
-    """Create ``directory`` 0700 (parents as needed); return True if an existing one was looser and got fixed."""
+    """Create ``directory`` 0700 (parents too, whatever the umask); return True if an existing one was looser and
+    got fixed. A folder without write permission for its owner is never touched: the user made it read-only."""
     try:
-        os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
+        make_dirs(directory, DIR_MODE)
         info = os.stat(directory)
+        if not info.st_mode & stat.S_IWUSR:
+            return False
         if stat.S_IMODE(info.st_mode) != DIR_MODE:
             loose = bool(info.st_mode & 0o077)
             os.chmod(directory, DIR_MODE)
