@@ -42,7 +42,7 @@ def load_or_create_ca(data_dir: Path, now: datetime.datetime | None = None) -> t
     """The data dir's CA; a new one when there is none, it ends within CA_RENEW_DAYS, or it lacks name constraints
     (a CA made by an older version, valid until the year 3000 for every host)."""
     ensure_private_dir(data_dir)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     cert_path, key_path = data_dir / CA_CERT, data_dir / CA_KEY
     if cert_path.is_file() and key_path.is_file():
         cert_pem, key_pem = cert_path.read_bytes(), key_path.read_bytes()
@@ -85,11 +85,11 @@ def _new_ca(now: datetime.datetime) -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-def prepare_tls(data_dir: Path, host: str = "127.0.0.1") -> TlsFiles:  # noqa: ARG001 - see server_identities
+def prepare_tls(data_dir: Path, host: str = "127.0.0.1") -> TlsFiles:
     """Load (or create) the CA and issue this run's server certificate; returns the paths uvicorn needs."""
     data_dir = Path(data_dir)
     ca = load_or_create_ca(data_dir)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_end = x509.load_pem_x509_certificate(ca.cert_pem.bytes()).not_valid_after_utc
     leaf = ca.issue_cert(*server_identities(), common_name="allsource-tui demo portal",
                          not_before=now - datetime.timedelta(hours=1),
