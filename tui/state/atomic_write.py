@@ -91,6 +91,15 @@ def ensure_private_dir(directory: Path) -> bool:
                               path=str(directory), errno=exc.errno) from exc
 
 
+def read_only_dir_mode(directory: Path) -> int | None:
+    """The folder's mode when it exists without write permission for its owner (the user made it read-only)."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) if not info.st_mode & stat.S_IWUSR else None
+
+
 def write_atomically(target: Path, payload: bytes, *, backup: Path | None = None) -> None:
     """Replace ``target`` with ``payload`` (W-1); keep the previous file as ``backup`` when given (W-4).
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.state.atomic_write import describe_os_error, ensure_private_dir, keep_copy, remove_stale_temps, write_atomically
 from tui.core.errors import StateConflictError, StateFileError, StateReadOnlyError, StateWriteError
+from tui.state.atomic_write import (describe_os_error, ensure_private_dir, keep_copy, read_only_dir_mode,
+                                    remove_stale_temps, write_atomically)
 from tui.state.file import META_KEYS, ReadResult, encode_state, quarantine, read_state_file, same_value, storable
 from tui.state.lock import LOCK_FILENAME, exclusive_lock
 
@@ -252,13 +253,12 @@ class StateStore:
 
     # --- internals: paths, folder, notices ----------------------------------------------------------------------
     def _prepare_dir(self, *, for_write: bool = False) -> None:
-        mode = self._read_only_dir_mode()
+        mode = read_only_dir_mode(self.state_dir)
         if mode is not None:  # the user made the folder read-only: respect it, never chmod it
-            sentence = (f"the state folder {self.state_dir} is read-only (mode {mode:04o}); make it writable "
-                        "(chmod u+w) to save changes.")
+            sentence = f"the state folder {self.state_dir} is read-only (mode {mode:04o}); make it writable (chmod u+w)"
             if for_write:
-                raise StateReadOnlyError(f"Nothing was saved: {sentence}")
-            self._notice(f"Read-only mode: nothing is saved because {sentence}")
+                raise StateReadOnlyError(f"Nothing was saved: {sentence} to save changes.")
+            self._notice(f"Read-only mode: nothing is saved because {sentence} to save changes.")
         else:
             try:
                 if ensure_private_dir(self.state_dir):
@@ -267,17 +267,8 @@ class StateStore:
             except StateWriteError:
                 if for_write:
                     raise
-                self._notice(f"The state folder {self.state_dir} could not be made private (0700); it is only read "
-                             "for now (is the file system read-only?).")
+                self._notice(f"The state folder {self.state_dir} could not be made private (0700); it is only read.")
         self._check_owner(self.state_dir)
-
-    def _read_only_dir_mode(self) -> int | None:
-        """The folder's mode when it exists without write permission for its owner, else None."""
-        try:
-            info = os.stat(self.state_dir)
-        except OSError:
-            return None
-        return stat.S_IMODE(info.st_mode) if not info.st_mode & stat.S_IWUSR else None
 
     def _check_existing_dir(self) -> bool:
         try:
