@@ -103,3 +103,11 @@ async def test_a_string_error_body_never_overwrites_the_stored_license(value: ob
             await service.refresh_license()
         assert service.store.path.read_bytes() == before
         assert service.status().license.level == "Advanced"
+
+
+def test_the_fast_scan_agrees_with_the_per_character_rule() -> None:
+    from tui.core.text import is_unsafe
+
+    for code in range(0x3000):
+        char = chr(code)
+        assert has_unsafe(char) == is_unsafe(char), hex(code)

@@ -11,12 +11,15 @@ something odd was sent.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Bidi embeddings/overrides/isolates and marks: they reorder what the user reads without being visible.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Line breaks of every kind; a single-line field collapses any run of them (and of spaces) into one space.
 LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# One scan in C for the common case (nothing to clean); must match ``is_unsafe`` exactly.
+_ANY_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
 
 
 def is_unsafe(char: str) -> bool:
@@ -42,7 +45,7 @@ def clean(text: str, *, multiline: bool = False) -> str:
     collapsed into one space. Idempotent: cleaning clean text changes nothing."""
     if not isinstance(text, str):
         text = str(text)
-    if not any(is_unsafe(char) for char in text):
+    if not _ANY_UNSAFE.search(text):
         return text
     out: list[str] = []
     for char in text:
@@ -71,4 +74,4 @@ def clean_tree(value: Any) -> Any:
 
 def has_unsafe(text: str) -> bool:
     """True when ``text`` still holds a character ``clean`` would have escaped (used by tests and assertions)."""
-    return any(is_unsafe(char) for char in text)
+    return _ANY_UNSAFE.search(text) is not None
