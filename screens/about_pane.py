@@ -24,8 +24,9 @@ class AboutPane(VerticalScroll):
     """
 
     def __init__(self, status: Status, *, config_path: Path | None, state_path: Path,
-                 id: str | None = None) -> None:
+                 warnings: tuple[str, ...] = (), id: str | None = None) -> None:
         super().__init__(id=id)
+        self.warnings = warnings
         self.status = status
         self.config_path = config_path
         self.state_path = state_path
@@ -35,6 +36,10 @@ class AboutPane(VerticalScroll):
         yield Static("ArcGIS AllSource Named User licensing in the terminal.", classes="line")
         yield Label("Config file (yours; read, never written)", classes="heading")
         yield Label(self._config_text(), id="config-path", classes="line", markup=False)
+        if self.warnings:
+            yield Label("Config warnings", classes="heading")
+            for index, warning in enumerate(self.warnings):
+                yield Static(f"Warning: {warning}", id=f"config-warning-{index}", classes="line", markup=False)
         yield Label("State file (the app's)", classes="heading")
         yield Label(str(self.state_path), id="state-path", classes="line", markup=False)
         yield Label("Secrets (tokens; never your password)", classes="heading")

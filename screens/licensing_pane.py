@@ -6,13 +6,13 @@ Edit (#alias-edit, or e) opens Edit Alias; the offline checkbox (#offline-checkb
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, DataTable, Label, Static
 
 from screens.offline_section import OfflineSection
-from tui.ui import bindings as keys
 from tui.service.status import Status
+from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.text import ADMIN_NOTE, KEY, extension_rows, level_rows
 

@@ -21,8 +21,8 @@ from tui.service.status import Status
 from tui.ui.widgets.text import short_date
 
 if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
     from tui.core.models import OfflineLicense
+    from tui.ui.app import LicenseApp
 
 OFFLINE_GROUP = "offline"
 

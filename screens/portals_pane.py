@@ -18,8 +18,8 @@ from textual.widgets import Label, Static
 
 from screens.add_portal_dialog import AddPortalDialog
 from screens.confirm_dialog import ConfirmDialog
-from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
+from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
 
@@ -116,7 +116,7 @@ class PortalsPane(VerticalScroll):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.highlighted
         if action == "activate":
-            return row is not None and (not row["active"] or _needs_sign_in(row)) or None
+            return (row is not None and (not row["active"] or _needs_sign_in(row))) or None
         if action == "remove":
             return row is not None or None
         return True

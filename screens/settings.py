@@ -18,14 +18,14 @@ from textual.widgets.option_list import Option
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
 from screens.portals_pane import PortalsPane
-from tui.ui import bindings as keys
 from tui.service.status import Status
+from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
     from tui.service.licensing import LicensingService
+    from tui.ui.app import LicenseApp
 
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
 
@@ -59,7 +59,7 @@ class SettingsScreen(Screen[None]):
                 yield LicensingPane(status, id="licensing")
                 yield PortalsPane(self.service.portal_connections(), id="portals")
                 yield AboutPane(status, config_path=self.config_path, state_path=self.service.store.path,
-                                id="about")
+                                warnings=self.service.settings.warnings, id="about")
         yield StatusLine(id="status")
         yield Footer()
 

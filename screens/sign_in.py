@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from screens.sso_dialog import SsoDialog
-from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
+from tui.ui import bindings as keys
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -27,8 +27,8 @@ from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import try_next
 
 if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
     from tui.service.licensing import LicensingService
+    from tui.ui.app import LicenseApp
 
 
 class SignInScreen(Screen[None]):
@@ -56,6 +56,9 @@ class SignInScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         status = self.service.status()
         portal = status.licensing_portal
+        # With the username filled in, the next thing typed is the password: focus must be where it stays hidden,
+        # never on the visible Username field (a password typed there would be shown in clear text).
+        self.AUTO_FOCUS = "#password" if status.last_username else "#username"
         with VerticalScroll(id="body"):
             with Vertical(id="form"):
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)

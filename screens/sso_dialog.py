@@ -17,8 +17,8 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from screens.dialog import Dialog
-from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
+from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import StatusLine
@@ -26,7 +26,6 @@ from tui.ui.widgets.text import try_next
 
 if TYPE_CHECKING:
     from tui.service.licensing import LicensingService
-    from tui.core.models import LicenseInfo
     from tui.service.sso import SsoRequest
 
 INTRO = ("Open this link in a browser on any device, sign in with your organization's account, then paste the "

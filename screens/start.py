@@ -9,15 +9,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from tui.ui import bindings as keys
 from tui.service.status import Status
+from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
-from tui.ui.widgets.text import KEY, identity_line, license_summary
+from tui.ui.widgets.text import KEY, identity_line, license_summary, tls_mark
 
 if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
     from tui.service.licensing import LicensingService
+    from tui.ui.app import LicenseApp
 
 
 class StartScreen(Screen[None]):
@@ -57,7 +57,8 @@ class StartScreen(Screen[None]):
             self.show_status(self.service.status())
 
     def show_status(self, status: Status) -> None:
-        self.query_one("#identity", Label).update(identity_line(status))
+        verify_tls = self.service.settings.network.verify_tls
+        self.query_one("#identity", Label).update(identity_line(status) + tls_mark(verify_tls))
         lines = license_summary(status) + [""] * 4
         for index in range(4):
             self.query_one(f"#summary-{index}", Static).update(lines[index])

@@ -257,9 +257,17 @@ async def type_text(pilot, text: str) -> None:
 
 
 async def sign_in_with_keys(pilot, username: str, password: str = DEMO_PASSWORD, *, auto: bool = True) -> None:
-    """Type into the sign-in window as a user would: Username, Tab, Password, (Tab, Space), Enter."""
-    await type_text(pilot, username)
-    await pilot.press("tab")
+    """Type into the sign-in window as a user would: Username, Tab, Password, (Tab, Space), Enter.
+
+    When the window already knows the username it opens in the Password field: the user types just the password,
+    or goes back (shift+tab) to type another username over the selected one.
+    """
+    focused = pilot.app.focused
+    if focused is None or focused.id != "password" or pilot.app.screen.query_one("#username").value != username:
+        if focused is not None and focused.id == "password":
+            await pilot.press("shift+tab")
+        await type_text(pilot, username)
+        await pilot.press("tab")
     await type_text(pilot, password)
     if not auto:
         await pilot.press("tab", "space")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import AllSourceError
-from tui.state.atomic_write import CRASH_ENV
+from tui.state.atomic_write import enable_crash_hook
 from tui.state.file import READ_STATS
 from tui.state.store import StateStore
 
@@ -114,7 +114,7 @@ def kill_loop(conn: Connection, state_dir: str) -> None:
 
 def crash_once(conn: Connection, state_dir: str, point: str) -> None:
     """TP-CRASHPT: one transaction that should end the process at ``point``."""
-    os.environ[CRASH_ENV] = point
+    enable_crash_hook(point)  # in-process only: the environment cannot arm the hook
     with StateStore(Path(state_dir)).transaction() as data:
         bump(data)
     conn.send("survived")

@@ -226,24 +226,15 @@ def test_unreadable_mode_000(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert copy.read_bytes() == GOLDEN and copy.stat().st_mode & 0o777 == 0o600
 
 
-def test_symlink_loop_is_quarantined_as_a_link(tmp_path: Path) -> None:
-    os.symlink("state.toml", tmp_path / "state.toml")
+@pytest.mark.parametrize("target", ["state.toml", "elsewhere/state.toml"])
+def test_a_looping_or_dangling_symlink_is_refused_and_kept(tmp_path: Path, target: str) -> None:
+    os.symlink(target, tmp_path / "state.toml")
     store = StateStore(tmp_path)
-    assert store.load() == {} and "loops" in store.notices[0]
-    copy = quarantined(tmp_path)[0]
-    assert copy.is_symlink() and os.readlink(copy) == "state.toml"
-    with store.transaction() as data:
+    with pytest.raises(StateFileError, match="symbolic link"):
+        store.load()
+    with pytest.raises(StateFileError, match="symbolic link"), store.transaction() as data:
         data["user"] = "a"
-    assert not (tmp_path / "state.toml").is_symlink()
-
-
-def test_dangling_symlink_is_reported_and_never_replaced(tmp_path: Path) -> None:
-    os.symlink(tmp_path / "elsewhere" / "state.toml", tmp_path / "state.toml")
-    store = StateStore(tmp_path)
-    assert store.load() == {} and "does not exist" in store.notices[0]
-    with pytest.raises(StateFileError, match="does not exist"), store.transaction() as data:
-        data["user"] = "a"
-    assert (tmp_path / "state.toml").is_symlink() and not quarantined(tmp_path)
+    assert os.readlink(tmp_path / "state.toml") == target and not quarantined(tmp_path)
 
 
 def test_newer_schema_is_read_only_and_byte_identical(tmp_path: Path) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tui.core.errors import StateFileError, StateWriteError
-from tui.state.atomic_write import CRASH_ENV, CRASH_POINTS, STALE_TEMP_SECONDS
+from tui.state.atomic_write import CRASH_POINTS, STALE_TEMP_SECONDS, enable_crash_hook
 from tui.state.store import CURRENT_SCHEMA_VERSION, StateStore
 
 
@@ -76,19 +78,21 @@ def test_yielded_and_loaded_dicts_are_private_copies(state_dir: Path) -> None:
     assert store.load()["session"]["username"] == "pro_adv"
 
 
-def test_symlinked_state_file_is_written_next_to_the_real_file(tmp_path: Path, state_dir: Path) -> None:
+def test_symlinked_state_file_is_refused_and_its_target_untouched(tmp_path: Path, state_dir: Path) -> None:
+    """Issue 11: a link is never followed — not to read, not to quarantine its target, not to write through it."""
     real_dir = tmp_path / "dotfiles"
     real_dir.mkdir()
-    (real_dir / "state.toml").write_bytes(b"schema_version = 1\nalias = 'old'\n")
+    (real_dir / "bashrc").write_bytes(b"export PATH=/usr/bin\n")  # not TOML: once, this got renamed .corrupt-*
     state_dir.mkdir(parents=True)
-    os.symlink(real_dir / "state.toml", state_dir / "state.toml")
+    os.symlink(real_dir / "bashrc", state_dir / "state.toml")
     store = StateStore(state_dir)
-    with store.transaction() as data:
+    with pytest.raises(StateFileError, match="is a symbolic link, which allsource-tui never follows"):
+        store.load()
+    with pytest.raises(StateFileError, match="symbolic link"), store.transaction() as data:
         data["alias"] = "new"
-    assert (state_dir / "state.toml").is_symlink(), "the link itself is never replaced"
-    assert store.load()["alias"] == "new" and (real_dir / "state.toml").stat().st_mode & 0o777 == 0o600
-    assert store.backup_path == real_dir / "state.toml.bak" and b"old" in store.backup_path.read_bytes()
-    assert not list(state_dir.glob("*.tmp")) and not list(real_dir.glob(".*.tmp"))
+    assert (real_dir / "bashrc").read_bytes() == b"export PATH=/usr/bin\n"
+    assert sorted(p.name for p in real_dir.iterdir()) == ["bashrc"]
+    assert (state_dir / "state.toml").is_symlink() and not list(state_dir.glob("state.toml.*"))
 
 
 def test_only_our_own_temps_are_removed_at_load_fresh_ones_too(state_dir: Path) -> None:
@@ -128,12 +132,24 @@ def test_other_files_get_their_own_lock(state_dir: Path) -> None:
     assert creds.lock_path.name == ".credentials.toml.lock" and creds.load()["token_store"] == "file"
 
 
-def test_crash_hooks_do_nothing_unless_named(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_hooks_do_nothing_unless_named(state_dir: Path) -> None:
     assert CRASH_POINTS == ("before-write", "half-written", "after-fsync", "after-replace", "before-dir-fsync")
-    monkeypatch.setenv(CRASH_ENV, "some-other-point")
+    with pytest.raises(ValueError, match="unknown crash point"):
+        enable_crash_hook("some-other-point")
     with StateStore(state_dir).transaction() as data:
         data["alias"] = "written"
     assert StateStore(state_dir).load()["alias"] == "written"
+
+
+def test_the_environment_cannot_arm_a_crash_hook(tmp_path: Path) -> None:
+    """An installed copy ignores ALLSOURCE_TUI_CRASH_AT: a write under it finishes and exits 0."""
+    script = ("import sys; from pathlib import Path; from tui.state.store import StateStore\n"
+              "with StateStore(Path(sys.argv[1])).transaction() as data:\n    data['alias'] = 'kept'\n")
+    for point in CRASH_POINTS:
+        env = {**os.environ, "ALLSOURCE_TUI_CRASH_AT": point}
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / point)], env=env, check=False)
+        assert done.returncode == 0, f"the environment armed the crash hook at {point}"
+        assert StateStore(tmp_path / point).load()["alias"] == "kept"
 
 
 def test_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ async def test_clearing_the_box_asks_to_sign_in_then_checks_the_license_in(make_
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.screen.query_one("#username", Input).value == "pro_adv"
         assert "to check in your offline license" in app.screen.query_one("#error").visual.plain
-        await pilot.press("tab")
+        assert app.focused.id == "password"  # the username is filled in: the password is next, typed hidden
         await type_text(pilot, DEMO_PASSWORD)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, StartScreen) and app.service.status().offline is None)

@@ -246,3 +246,47 @@ async def test_a_second_enter_replaces_the_pending_attempt_and_signs_in_once(mak
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         assert read_state_toml(app)["session"]["username"] == "pro_adv"
+
+
+async def _signed_out_once(make_local_app) -> None:
+    service = make_local_app(app=False)
+    async with service:
+        await service.sign_in("pro_adv", DEMO_PASSWORD)
+        await service.sign_out()
+
+
+async def test_a_known_username_opens_the_window_in_the_password_field(make_local_app):
+    """Issue 11: a password typed at once must never land, visible, in a filled-in Username field."""
+    await _signed_out_once(make_local_app)
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.screen.query_one("#username", Input).value == "pro_adv"
+        assert app.focused.id == "password" and app.focused.password is True
+        await type_text(pilot, "typed-at-once")
+        assert "typed-at-once" not in screen_text(app)
+        assert app.screen.query_one("#username", Input).value == "pro_adv"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)  # wrong password: still here, and still not shown
+        assert "typed-at-once" not in screen_text(app)
+
+
+async def test_signing_out_in_the_app_returns_with_focus_in_the_password_field(make_local_app):
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await sign_in_with_keys(pilot, "pro_adv")
+        await pilot.press("s", "o")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.focused.id == "password"
+        await type_text(pilot, DEMO_PASSWORD)  # (the demo hint shows the demo password, so compare the fields)
+        assert app.screen.query_one("#username", Input).value == "pro_adv"
+        assert app.screen.query_one("#password", Input).value == DEMO_PASSWORD
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)

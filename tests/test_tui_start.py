@@ -49,9 +49,8 @@ async def test_unchecked_sign_in_automatically_asks_again_with_the_username_fill
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         assert app.screen.query_one("#username", Input).value == "pro_adv"
-        assert app.focused.id == "username"
+        assert app.focused.id == "password"  # the username is known: the password is next, typed hidden
         assert read_state_toml(app)["session"]["auto_sign_in"] is False
-        await pilot.press("tab")
         await type_text(pilot, "allsource-demo")
         await pilot.press("enter")
         await settle(pilot)

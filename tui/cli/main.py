@@ -9,6 +9,7 @@ import sys
 from tui import __version__
 from tui.core.errors import EXIT_UNEXPECTED, EXIT_USAGE, AllSourceError
 from tui.core.redact import redact
+from tui.core.text import clean
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -135,12 +136,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_tui(args)
         return asyncio.run(run_command(args))
     except AllSourceError as error:
-        sys.stderr.write(redact(error.user_message) + "\n")
+        sys.stderr.write(clean(redact(error.user_message)) + "\n")
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; nothing more was changed.\n")
         return 130
     except Exception as error:  # the last net: one redacted sentence, never a traceback with locals
-        sys.stderr.write(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug and "
-                                "report it.") + "\n")
+        sys.stderr.write(clean(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug "
+                                      "and report it.")) + "\n")
         return EXIT_UNEXPECTED

@@ -6,7 +6,11 @@ import json
 import sys
 
 from tui.core.models import LicenseInfo
+from tui.core.text import clean
 from tui.service.status import Status, iso_utc
+
+TLS_OFF_LINE = ("TLS certificate checks: OFF (verify_tls = false in config.toml); anyone on the network path can "
+                "read and change what the portal says")
 
 
 def print_json(data: dict) -> None:
@@ -58,4 +62,6 @@ def offline_lines(status: Status) -> list[str]:
 
 
 def print_lines(lines: list[str]) -> None:
-    sys.stdout.write("\n".join(lines) + "\n")
+    """Print lines of text. Outside text was cleaned where it was parsed; cleaning again here is the terminal's
+    last guard (an OS error naming a file, an exception text) and changes nothing in clean text."""
+    sys.stdout.write("\n".join(clean(line) for line in lines) + "\n")

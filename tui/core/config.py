@@ -25,6 +25,7 @@ from tui.core.settings import (
     Settings,
     UISettings,
 )
+from tui.core.text import clean_tree
 from tui.core.urls import guess_kind, normalize_portal_url
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -146,7 +147,8 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
     except RecursionError:  # tomllib recurses once per nesting level (issue 16 finding 7)
         raise ConfigError(f"{path} nests tables or arrays too deeply to be a configuration file; fix or remove "
                           "it.", path=str(path)) from None
-    return _Loader(path, text).settings(data)
+    # Keys and values are echoed in warnings and errors: none may carry a terminal control (tui/core/text.py).
+    return _Loader(path, text).settings(clean_tree(data))
 
 
 def _read_text(path: Path, required: bool) -> str | None:

@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.core.paths import make_dirs
+
 MACHINE_ID_ENV = "ALLSOURCE_TUI_MACHINE_ID"
 OS_USER_ENV = "ALLSOURCE_TUI_OS_USER"
 MACHINE_ID_FILES: tuple[Path, ...] = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
@@ -113,7 +115,7 @@ def _persisted_id(path: Path) -> tuple[str, str] | None:
         return found, str(path)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs(path.parent)
         new_id = secrets.token_hex(16)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as file:

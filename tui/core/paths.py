@@ -27,6 +27,32 @@ DEMO_SUBDIR = "demo"
 DEMO_PORTAL_SUBDIR = "portal"
 
 
+PRIVATE_DIR_MODE = 0o700
+
+
+def make_dirs(path: Path, mode: int = PRIVATE_DIR_MODE) -> None:
+    """Create ``path`` and its missing parents with exactly ``mode``, whatever the umask.
+
+    ``os.makedirs`` gives the parents it creates 0777 minus the umask (so 0777 under ``umask 000``); here every
+    folder this call creates is chmod-ed to ``mode`` right away. Folders that already exist are left as they are.
+    """
+    missing: list[Path] = []
+    current = Path(path)
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, mode)
+        except FileExistsError:
+            if not folder.is_dir() or folder.is_symlink():
+                raise
+            continue  # another process made it first: its mode is its own
+        os.chmod(folder, mode, follow_symlinks=False)
+    if not os.path.isdir(path):
+        raise FileExistsError(17, "it exists but is not a folder", str(path))
+
+
 def config_path(cli_value: str | Path | None) -> Path:
     """The config.toml to read (it may not exist: then the defaults apply)."""
     chosen = _first_set(cli_value, os.environ.get(CONFIG_ENV))

@@ -96,12 +96,15 @@ async def authorize(call: Call) -> Response:
         return html_response(error_page("Invalid redirect_uri"), 400)
     if call.param("response_type") != "code":
         return html_response(error_page("Only response_type=code is supported"), 400)
-    method = call.param("code_challenge_method") or ("plain" if call.param("code_challenge") else "")
-    if method not in ("", "plain", "S256"):
-        return html_response(error_page("Invalid code_challenge_method"), 400)
+    # PKCE with S256 is required: without it (or with "plain") a code seen by anyone on the way is a sign-in.
+    method, challenge = call.param("code_challenge_method"), call.param("code_challenge")
+    if not challenge:
+        return html_response(error_page("code_challenge is required (PKCE with S256)"), 400)
+    if method != "S256":
+        return html_response(error_page("code_challenge_method must be S256"), 400)
     now = call.demo.now()
     pending = PendingAuthorization(org=call.org.key, client_id=client_id, redirect_uri=redirect_uri,
-                                   challenge=call.param("code_challenge"), method=method, state=call.param("state"),
+                                   challenge=challenge, method=method, state=call.param("state"),
                                    refresh_seconds=_refresh_seconds(call.param("expiration")),
                                    expires=now + STATE_SECONDS)
     oauth_state = call.demo.oauth.add_state(pending)
@@ -160,7 +163,7 @@ def _grant_code(call: Call, client_id: str) -> dict:
         raise oauth_error(400, "invalid_request", "Invalid authorization code")
     if call.param("redirect_uri") != pending.redirect_uri:
         raise oauth_error(400, "invalid_request", "Invalid redirect_uri")
-    if pending.challenge and not _pkce_ok(pending, call.param("code_verifier")):
+    if not _pkce_ok(pending, call.param("code_verifier")):
         raise oauth_error(400, "invalid_request", "Invalid code_verifier")
     account = _member(call, pending.username)
     computer = _computer(call)
@@ -244,12 +247,9 @@ def _computer(call: Call) -> str:
 
 
 def _pkce_ok(pending: PendingAuthorization, verifier: str) -> bool:
-    if not verifier:
+    if not verifier or not pending.challenge or pending.method != "S256":
         return False
-    if pending.method == "S256":
-        expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    else:
-        expected = verifier
+    expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     return hmac.compare_digest(expected, pending.challenge)
 
 

@@ -40,7 +40,8 @@ async def check_in(call: Call) -> dict:
     credential = call.param("deviceCredential")
     now = call.demo.now()
     with call.demo.store.transaction() as state:
-        rules.check_in(state, account, machine_id=machine_id, os_user=os_user, credential=credential, now=now)
+        rules.check_in(state, account, computer=call.require_auth().computer, machine_id=machine_id, os_user=os_user,
+                       credential=credential, now=now)
     return {"success": True}
 
 
@@ -49,8 +50,8 @@ async def check_out_status(call: Call) -> dict:
     account = _listing_user(call)
     machine_id, intent_id = _required(call, "machineId"), _intent(call)
     with call.demo.store.reading() as state:
-        checkout = rules.checkout_status(state, account, machine_id=machine_id, intent_id=intent_id,
-                                         now=call.demo.now())
+        checkout = rules.checkout_status(state, account, computer=call.require_auth().computer, machine_id=machine_id,
+                                         intent_id=intent_id, now=call.demo.now())
     return {"checkOut": checkout}
 
 

@@ -91,21 +91,28 @@ def check_out(state: dict, org: Org, account: DemoAccount, *, computer: str, mac
     return public_checkout(record, intent_id)
 
 
-def checkout_status(state: Mapping, account: DemoAccount, *, machine_id: str, intent_id: str,
+def checkout_status(state: Mapping, account: DemoAccount, *, computer: str, machine_id: str, intent_id: str,
                     now: float) -> dict | None:
-    """The check-out object when this intent on this machine holds the license, else None."""
+    """The check-out object when this intent on this machine holds the license, else None.
+
+    ``computer`` is the caller's token computer (its referer): the ``machineId`` form field alone proves nothing,
+    since a copied state.toml carries it to another computer, which is refused like any wrong computer.
+    """
     held = active_checkout(state, account.username, now)
     if held is None or held["machineId"] != machine_id or not _same_intent(held, intent_id):
         return None
+    if held["computer"] != computer:
+        raise astui("ASTUI_WRONG_COMPUTER", [held["workstationAlias"]])
     return public_checkout(held, intent_id)
 
 
-def check_in(state: dict, account: DemoAccount, *, machine_id: str, os_user: str, credential: str,
-             now: float) -> None:
+def check_in(state: dict, account: DemoAccount, *, computer: str, machine_id: str, os_user: str,
+             credential: str, now: float) -> None:
+    """Return ``account``'s offline license: only from the computer holding it (token referer and machine id)."""
     held = active_checkout(state, account.username, now)
     if held is None:
         raise astui("ASTUI_NOT_OFFLINE")
-    if held["machineId"] != machine_id:
+    if held["machineId"] != machine_id or held["computer"] != computer:
         raise astui("ASTUI_WRONG_COMPUTER", [held["workstationAlias"]])
     if held["osUser"] != os_user:
         raise astui("ASTUI_WRONG_OS_USER")

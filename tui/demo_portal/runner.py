@@ -161,8 +161,9 @@ class DemoPortal:
                  f"  ArcGIS Enterprise-style organization:  {self.enterprise_url}   (offline use {offline})",
                  f"  CA certificate:                        {self.ca_path}",
                  f"  Data (state, CA):                      {self.data_dir}",
-                 "Trust the CA: export SSL_CERT_FILE=" + str(self.ca_path),
-                 f'           or set ca_bundle = "{self.ca_path}" under [network] in config.toml',
+                 "This is a demo CA (127.0.0.1, ::1 and localhost only; one year). Trust it for allsource-tui only:",
+                 f'  set ca_bundle = "{self.ca_path}" under [network] in config.toml (not SSL_CERT_FILE, which',
+                 "  hands it to every program of the shell, for every host)",
                  f"Demo accounts (password for all: {DEMO_PASSWORD}):",
                  f"  {'user':<13} {'name':<17} {'org':<11} {'user type':<34} {'AllSource':<20} extensions"]
         for account in (*ACCOUNTS, ORG_ADMIN):

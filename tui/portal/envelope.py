@@ -28,6 +28,7 @@ from tui.core.errors import (
     UnexpectedResponse,
 )
 from tui.core.redact import redact
+from tui.core.text import clean, clean_tree
 from tui.portal.http import is_tls_verification_error, tls_verification_reason
 
 PROJECT_CODE_PREFIX = "ASTUI_"
@@ -39,7 +40,7 @@ _URL = re.compile(r"(?i)\b[a-z][a-z0-9+.\-]*://\S+")
 
 def portal_text(text: object) -> str:
     """A portal-supplied string made safe for a message: one line, redacted, no URLs, bounded length."""
-    line = " ".join(str(text or "").split())
+    line = " ".join(clean(str(text or "")).split())
     line = _URL.sub(lambda m: m.group(0).split("?", 1)[0], line)
     line = redact(line)
     return line if len(line) <= _MAX_PORTAL_TEXT else line[: _MAX_PORTAL_TEXT - 1] + "…"
@@ -52,18 +53,35 @@ def _sentence(text: str) -> str:
 
 # --- answers ------------------------------------------------------------------------------------------------------
 def parse_answer(response: httpx.Response, host: str) -> dict:
-    """The JSON object of a portal answer, or the typed error it carries."""
+    """The JSON object of a portal answer, or the typed error it carries.
+
+    Every string of the answer is cleaned here (tui/core/text.py), so no terminal control sent by a portal travels
+    further. Any top-level ``error`` member means an error, whatever its type: ArcGIS sends an object, OAuth a
+    string, and a body that merely holds ``"error": 5`` or a list is no success either.
+    """
     if 300 <= response.status_code < 400:
         raise UnexpectedResponse(f"{host} answered with a redirect (HTTP {response.status_code}) instead of an "
                                  "ArcGIS answer; check the portal URL.", code=response.status_code)
-    body = _json_object(response, host)
+    body = clean_tree(_json_object(response, host))
     if isinstance(body.get("error"), dict):
         raise error_from_envelope(body["error"], host)
+    if body.get("error") is not None:
+        raise error_from_envelope(_error_member(body), host)
     if isinstance(body.get("status"), str) and body["status"].lower() in ("error", "failed"):
         raise error_from_status_envelope(body, host)
     if response.status_code >= 400:
         raise error_from_http_status(response.status_code, host)
     return body
+
+
+def _error_member(body: dict) -> dict:
+    """A non-object ``error`` member as an envelope: an OAuth string keeps its ``error_description``."""
+    value = body["error"]
+    if isinstance(value, str):
+        return {"error": value, "error_description": body.get("error_description") or value,
+                "code": body.get("code")}
+    return {"message": "the answer holds an error of an unknown shape", "code": body.get("code"),
+            "details": value if isinstance(value, list) else [value]}
 
 
 def _json_object(response: httpx.Response, host: str) -> dict:
@@ -116,8 +134,8 @@ def _as_int(value: object) -> int | None:
 
 def _details(value: object) -> tuple[str, ...]:
     if isinstance(value, list):
-        return tuple(str(item) for item in value if item is not None)
-    return (str(value),) if value else ()
+        return tuple(portal_text(item) for item in value if item is not None)
+    return (portal_text(value),) if value else ()
 
 
 def error_from_envelope(error: dict, host: str) -> PortalError:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from tui.core.secret import Secret
+from tui.core.text import clean, clean_tree
 
 
 class Malformed(ValueError):
@@ -17,12 +18,14 @@ class Malformed(ValueError):
 
 
 def text(data: dict, key: str, *, required: bool = False) -> str:
+    """A string field, cleaned of terminal controls (answers are cleaned in envelope.parse_answer already; this
+    also covers dicts built elsewhere, e.g. the JSON inside userEntitlementsString)."""
     value = data.get(key)
     if isinstance(value, str) and value:
-        return value
+        return clean(value)
     if required:
         raise Malformed(key)
-    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+    return "" if value is None or isinstance(value, (dict, list)) else clean(str(value))
 
 
 MAX_NUMBER = 2**53  # beyond this a JSON number is no time or count a portal sends (and floats lose precision)
@@ -45,7 +48,7 @@ def strings(value: object) -> tuple[str, ...]:
     """A list of strings, without empty ones (the documented example holds ``[""]``)."""
     if not isinstance(value, list):
         return ()
-    return tuple(str(item).strip() for item in value if isinstance(item, str) and item.strip())
+    return tuple(clean(item).strip() for item in value if isinstance(item, str) and item.strip())
 
 
 def mapping(data: dict, key: str) -> dict:
@@ -231,6 +234,7 @@ class UserLicenses:
             raise Malformed("userEntitlementsString") from None
         if not isinstance(inner, dict):
             raise Malformed("userEntitlementsString")
+        inner = clean_tree(inner)  # a JSON document inside a string: its strings are decoded only now
         return cls(signature=text(data, "signature"), username=text(inner, "username"),
                    entitlements=strings(inner.get("entitlements")), licenses=strings(inner.get("licenses")),
                    disconnected=inner.get("disconnected") is True, last_login=number(inner, "lastLogin"))

@@ -10,8 +10,8 @@ from tui.core.clock import Clock, SystemClock
 from tui.core.machine import MachineIdentity
 from tui.core.models import LicensingPortal
 from tui.core.settings import Settings
-from tui.state.store import StateStore
 from tui.state.model import AppState
+from tui.state.store import StateStore
 from tui.state.token_vault import TokenVault
 
 if TYPE_CHECKING:  # httpx costs a third of a second to import; `status` never needs it
@@ -45,7 +45,7 @@ class ServiceCore:
 
     def client(self, portal_url: str) -> PortalClient:
         """A client of ``portal_url``; all clients share one connection pool (created on first use)."""
-        from tui.portal import PortalClient, build_http_client  # noqa: PLC0415 - see TYPE_CHECKING above
+        from tui.portal import PortalClient, build_http_client
 
         if self._http is None:
             self._http = build_http_client(self.settings.network, transport=self._transport)

@@ -16,8 +16,8 @@ from tui.core.config import load_settings
 from tui.core.machine import MachineIdentity, current_machine
 from tui.core.settings import Settings
 from tui.service.sso import SsoFlows
-from tui.state.store import StateStore
 from tui.service.status import Status, build_status
+from tui.state.store import StateStore
 
 if TYPE_CHECKING:
     import httpx

@@ -11,8 +11,8 @@ import unicodedata
 import uuid
 
 from tui.core.errors import LicenseRuleError, NoLicenseError, NotSignedIn, PortalRefused, PortalUnreachable, UsageError
-from tui.service.license_model import NO_LICENSE_ADVICE, build_license
 from tui.core.models import LicenseInfo, OfflineIntent, OfflineLicense
+from tui.service.license_model import NO_LICENSE_ADVICE, build_license
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 

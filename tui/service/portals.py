@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tui.core.errors import LicenseRuleError, PortalUnreachable, UsageError
 from tui.core.models import LicensingPortal
-from tui.service.offline import OfflineFlows
 from tui.core.settings import PortalKind
 from tui.core.urls import guess_kind, normalize_portal_url
+from tui.service.offline import OfflineFlows
 
 
 class PortalFlows(OfflineFlows):

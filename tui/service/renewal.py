@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from tui.core.errors import AuthError, NotSignedIn, PortalError, PortalUnreachable
 from tui.core.models import Session
-from tui.state.refresh_lock import renewal_lock
 from tui.service.session import SessionFlows
+from tui.state.refresh_lock import renewal_lock
 
 ACCESS_MARGIN = 300.0
 ACCESS_LIFETIME_GUESS = 1800.0

@@ -44,7 +44,7 @@ def split_pasted_code(pasted: str) -> tuple[str, str | None]:
 
 class SsoFlows(PortalFlows):
     def begin_sso(self) -> SsoRequest:
-        from tui.portal.oauth import PkcePair, new_state  # noqa: PLC0415 - keeps httpx out of `status`
+        from tui.portal.oauth import PkcePair, new_state
 
         portal = self.licensing_portal()
         pkce, state = PkcePair.new(), new_state()

@@ -4,8 +4,9 @@ The sequence: a temp file ``.<name>.<rand>.tmp`` in the same folder, created 060
 fsync; close; keep the old file as ``<name>.bak`` (hard link, W-4); ``os.replace``; fsync(folder). Any failure removes
 the temp and leaves the old file byte-identical (W-2). Nothing here ever opens a live file for writing (W-3).
 
-Test-only crash hooks: when the environment variable ``ALLSOURCE_TUI_CRASH_AT`` names one of ``CRASH_POINTS``, the
-process ends with ``os._exit(CRASH_EXIT_CODE)`` at that point. Without the variable the hooks are one dict lookup.
+Test-only crash hooks: after the test suite calls ``enable_crash_hook(point)`` in-process with one of
+``CRASH_POINTS``, the process ends with ``os._exit(CRASH_EXIT_CODE)`` at that point. Nothing outside the process (no
+environment variable, no file) can arm them, so an installed copy never ends itself in the middle of a write.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import time
 from pathlib import Path
 
 from tui.core.errors import StateWriteError
+from tui.core.paths import make_dirs
 
-CRASH_ENV = "ALLSOURCE_TUI_CRASH_AT"
 CRASH_EXIT_CODE = 86
 CRASH_POINTS = ("before-write", "half-written", "after-fsync", "after-replace", "before-dir-fsync")
 STALE_TEMP_SECONDS = 600
@@ -42,9 +43,20 @@ _ERRNO_WORDS = {
 }
 
 
+_armed_crash_point: str | None = None
+
+
+def enable_crash_hook(point: str | None) -> None:
+    """Tests only: end this process at ``point`` (one of CRASH_POINTS) on the next write; None disarms."""
+    global _armed_crash_point
+    if point is not None and point not in CRASH_POINTS:
+        raise ValueError(f"unknown crash point {point!r}")
+    _armed_crash_point = point
+
+
 def crash_point(name: str) -> None:
-    """End the process abruptly if a test asked for a crash at ``name`` (see module docstring)."""
-    if os.environ.get(CRASH_ENV) == name:
+    """End the process abruptly if a test armed a crash at ``name`` (see module docstring)."""
+    if _armed_crash_point is not None and _armed_crash_point == name:
         os._exit(CRASH_EXIT_CODE)
 
 
@@ -62,10 +74,13 @@ def temp_name_pattern(name: str) -> re.Pattern[str]:
 
 
 def ensure_private_dir(directory: Path) -> bool:
-    """Create ``directory`` 0700 (parents as needed); return True if an existing one was looser and got fixed."""
+    """Create ``directory`` 0700 (parents too, whatever the umask); return True if an existing one was looser and
+    got fixed. A folder without write permission for its owner is never touched: the user made it read-only."""
     try:
-        os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
+        make_dirs(directory, DIR_MODE)
         info = os.stat(directory)
+        if not info.st_mode & stat.S_IWUSR:
+            return False
         if stat.S_IMODE(info.st_mode) != DIR_MODE:
             loose = bool(info.st_mode & 0o077)
             os.chmod(directory, DIR_MODE)
@@ -74,6 +89,15 @@ def ensure_private_dir(directory: Path) -> bool:
     except OSError as exc:
         raise StateWriteError(f"Could not create the folder {directory}: {describe_os_error(exc)}.",
                               path=str(directory), errno=exc.errno) from exc
+
+
+def read_only_dir_mode(directory: Path) -> int | None:
+    """The folder's mode when it exists without write permission for its owner (the user made it read-only)."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) if not info.st_mode & stat.S_IWUSR else None
 
 
 def write_atomically(target: Path, payload: bytes, *, backup: Path | None = None) -> None:

@@ -213,7 +213,12 @@ def _open_with_retry(path: Path, flags: int) -> int:
 def _tighten_mode(fd: int, mode: int) -> int | None:
     if not mode & 0o077:
         return None
-    os.fchmod(fd, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    except OSError as exc:  # a read-only file system (or a file we may not chmod): still read a valid state
+        if exc.errno not in (errno.EROFS, errno.EPERM, errno.EACCES):
+            raise
+        return None
     return stat.S_IMODE(mode)
 
 

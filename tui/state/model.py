@@ -20,6 +20,7 @@ from tui.core.models import (
     Session,
 )
 from tui.core.secret import Secret
+from tui.core.text import clean
 
 OWNED_KEYS = ("last_username", "workstation_alias", "licensing_portal", "portals", "session", "license",
               "offline", "offline_intent", "listing_ids")
@@ -160,9 +161,11 @@ def _table(value: Any) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
+    """A string of the state file, cleaned of terminal controls: the file is outside text like a portal answer
+    (another program, a copied file, or a portal value saved by an older version may have put them there)."""
     if not isinstance(value, str):
         raise TypeError(f"expected text, found {type(value).__name__}")
-    return value
+    return clean(value)
 
 
 # Every number in the state is a time in epoch seconds; these are the ones a datetime can show (years 1-9999).

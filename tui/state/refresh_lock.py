@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tui.core.errors import StateLockTimeout
+from tui.core.paths import make_dirs
 
 _locks: dict[str, asyncio.Lock] = {}
 
@@ -24,7 +25,7 @@ async def renewal_lock(state_dir: Path, timeout: float = 60.0) -> AsyncIterator[
     path = state_dir / ".renew.lock"
     in_process = _locks.setdefault(str(path), asyncio.Lock())
     async with in_process:
-        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs(state_dir)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             await _acquire(fd, timeout)

@@ -29,6 +29,7 @@ from tui.state.atomic_write import (
     ensure_private_dir,
     has_our_temps,
     keep_copy,
+    read_only_dir_mode,
     remove_stale_temps,
     write_atomically,
 )
@@ -79,9 +80,8 @@ class StateStore:
 
     @property
     def backup_path(self) -> Path:
-        """``state.toml.bak`` next to the real file (the link target when state.toml is a symlink, F-4)."""
-        target = self._real_target() or self.path
-        return target.with_name(target.name + ".bak")
+        """``state.toml.bak`` next to state.toml."""
+        return self.path.with_name(self.path.name + ".bak")
 
     # --- reading ------------------------------------------------------------------------------------------------
     def load(self) -> dict:
@@ -93,8 +93,6 @@ class StateStore:
         if not self._check_existing_dir():
             return {}
         target = self._target_for_read()
-        if target is None:
-            return {}
         remove_stale_temps(target.parent, target.name)
         if not getattr(self._thread, "locked", False) and has_our_temps(target.parent, target.name):
             self._remove_leftover_temps()
@@ -113,14 +111,15 @@ class StateStore:
         """Read-modify-write under the lock; saved on normal exit if changed, nothing saved on an exception.
 
         A migrated file counts as changed. Raises StateReadOnlyError (newer schema), StateLockTimeout, StateFileError
-        (see ``load``; also a dangling symlink), StateWriteError (disk full, a value TOML cannot hold...) and its
-        subclass StateConflictError (the file moved under the lock: the lock does not work on this file system).
+        (see ``load``; also a state file that is a symbolic link), StateWriteError (disk full, a value TOML cannot
+        hold...) and its subclass StateConflictError (the file moved under the lock: the lock does not work on this
+        file system).
         """
         if getattr(self._thread, "locked", False):
             raise RuntimeError("StateStore.transaction() cannot be nested")
-        self._prepare_dir()
+        self._prepare_dir(for_write=True)
         with self._locked():
-            snapshot = self._read_locked(for_write=True)
+            snapshot = self._read_locked()
             if self.read_only:
                 raise StateReadOnlyError(f"Nothing was saved: {self.path} was written by a newer allsource-tui "
                                          f"(schema {self._newest_schema_seen}). Upgrade allsource-tui to change it.")
@@ -139,10 +138,8 @@ class StateStore:
             finally:
                 self._thread.locked = False
 
-    def _read_locked(self, *, for_write: bool = False) -> _Snapshot:
-        target = self._target_for_read(for_write=for_write)
-        if target is None:  # a dangling link (already in notices): nothing to read, and never quarantine the link
-            return _Snapshot({}, self.path)
+    def _read_locked(self) -> _Snapshot:
+        target = self._target_for_read()
         # A temp left by a crash may hold tokens or a device credential: under the lock no write is in flight, so
         # every temp of ours is a leftover and goes now, not 10 minutes later (issue 16 finding 7).
         remove_stale_temps(target.parent, target.name, max_age=0)
@@ -235,9 +232,8 @@ class StateStore:
         at work, and the next transaction deletes them instead."""
         try:
             with self._locked():
-                target = self._real_target()
-                if target is not None:
-                    remove_stale_temps(target.parent, target.name, max_age=0)
+                target = self._target_for_read()
+                remove_stale_temps(target.parent, target.name, max_age=0)
         except StateLockTimeout:
             pass
 
@@ -281,10 +277,22 @@ class StateStore:
         return same_value(body(data), body(before))
 
     # --- internals: paths, folder, notices ----------------------------------------------------------------------
-    def _prepare_dir(self) -> None:
-        if ensure_private_dir(self.state_dir):
-            self._notice(f"The state folder {self.state_dir} could be read by other users; its mode was changed "
-                         "to 0700.")
+    def _prepare_dir(self, *, for_write: bool = False) -> None:
+        mode = read_only_dir_mode(self.state_dir)
+        if mode is not None:  # the user made the folder read-only: respect it, never chmod it
+            sentence = f"the state folder {self.state_dir} is read-only (mode {mode:04o}); make it writable (chmod u+w)"
+            if for_write:
+                raise StateReadOnlyError(f"Nothing was saved: {sentence} to save changes.")
+            self._notice(f"Read-only mode: nothing is saved because {sentence} to save changes.")
+        else:
+            try:
+                if ensure_private_dir(self.state_dir):
+                    self._notice(f"The state folder {self.state_dir} could be read by other users; its mode was "
+                                 "changed to 0700.")
+            except StateWriteError:
+                if for_write:
+                    raise
+                self._notice(f"The state folder {self.state_dir} could not be made private (0700); it is only read.")
         self._check_owner(self.state_dir)
 
     def _check_existing_dir(self) -> bool:
@@ -307,28 +315,14 @@ class StateStore:
             raise StateFileError(f"The state folder {directory} belongs to another user (uid {owner}); nothing was "
                                  "read or written. Use your own state folder.", path=str(directory))
 
-    def _real_target(self) -> Path | None:
-        """Where state.toml really lives: itself, its resolved link target, or None for a dangling link."""
-        if not self.path.is_symlink():
-            return self.path
-        try:
-            return self.path.resolve(strict=True)
-        except FileNotFoundError:
-            return None
-        except (RuntimeError, OSError):  # a loop: read the link itself, which fails and gets quarantined
-            return self.path
-
-    def _target_for_read(self, *, for_write: bool = False) -> Path | None:
-        target = self._real_target()
-        if target is not None:
-            return target
-        dangling = os.path.realpath(self.path)
-        message = (f"The state file {self.path} is a symbolic link to {dangling}, which does not exist; fix or "
-                   "remove the link.")
-        if for_write:
-            raise StateFileError(f"Nothing was saved. {message}", path=str(self.path))
-        self._notice(f"{message} Until then nothing is remembered.")
-        return None
+    def _target_for_read(self) -> Path:
+        """state.toml itself. A symbolic link is refused, never followed: following it let a read-only ``status``
+        move the link's target (anywhere on disk) aside as "corrupt", and let a write land outside the folder."""
+        if os.path.islink(self.path):
+            raise StateFileError(f"The state file {self.path} is a symbolic link, which allsource-tui never follows; "
+                                 "nothing was read, moved or changed. Replace the link with the file itself (or "
+                                 "remove it), then try again.", path=str(self.path))
+        return self.path
 
     def _notice(self, text: str) -> None:
         if text not in self.notices:

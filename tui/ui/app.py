@@ -17,15 +17,22 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
 
-from screens import (ConfirmDialog, HelpScreen, LicensingPortalDialog, MessageDialog, SettingsScreen, SignInScreen,
-                     StartScreen)
+from screens import (
+    ConfirmDialog,
+    HelpScreen,
+    LicensingPortalDialog,
+    MessageDialog,
+    SettingsScreen,
+    SignInScreen,
+    StartScreen,
+)
 from screens.offline_flow import edit_alias, resume_interrupted_checkout
+from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
+from tui.core.redact import redact
+from tui.service.licensing import LicensingService
+from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.palette import LicenseCommands
-from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
-from tui.service.licensing import LicensingService
-from tui.core.redact import redact
-from tui.service.status import Status
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import short_date
@@ -56,6 +63,8 @@ class LicenseApp(App[int]):
     def on_mount(self) -> None:
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
         status = self.service.status()
+        for warning in self.service.settings.warnings:  # also listed in Settings › About
+            self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
         resume_interrupted_checkout(self)
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import logging
 import os
+import stat
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,10 +19,12 @@ from urllib.parse import urlsplit
 
 from tui.core import paths
 from tui.core.config import load_settings
-from tui.core.errors import EXIT_USAGE
+from tui.core.errors import EXIT_USAGE, StateWriteError
+from tui.core.paths import make_dirs
 from tui.core.redact import configure_logging
 from tui.core.settings import Settings
 from tui.service.licensing import LicensingService, Locations, open_service, resolve_locations
+from tui.state.atomic_write import describe_os_error
 
 LOG_FILE_NAME = "allsource-tui.log"
 LAST_PORT_FILE = "last-port"
@@ -69,9 +73,18 @@ def stdout_is_utf8() -> bool:
 
 def log_to_file(state_dir: Path) -> Path:
     """Debug logging goes to a 0600 file in the state dir, never to the screen (a stray line would break it)."""
-    state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_dirs(state_dir)
     path = state_dir / LOG_FILE_NAME
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    # O_NOFOLLOW: a link planted in place of the log must not make us append to (and chmod) what it points at.
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        why = "it is a symbolic link, which is never followed" if exc.errno == errno.ELOOP else describe_os_error(exc)
+        raise StateWriteError(f"The debug log {path} could not be opened ({why}); remove it or run without "
+                              "--debug.", path=str(path)) from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise StateWriteError(f"The debug log {path} is not a regular file; remove it and try again.", path=str(path))
     os.fchmod(descriptor, 0o600)
     root = logging.getLogger()
     for handler in list(root.handlers):  # a stderr handler would write onto the screen
@@ -86,7 +99,7 @@ def start_demo_portal(demo_state_dir: Path):  # DemoPortal, imported lazily
     """The demo portal in a background thread, on the port it had last time when that port is still free."""
     from tui.demo_portal import DemoPortal
 
-    demo_state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # before the portal's data dir: it holds state
+    make_dirs(demo_state_dir)  # before the portal's data dir: it holds state
     data_dir = paths.demo_data_dir(demo_state_dir)
     last = _read_port(data_dir / LAST_PORT_FILE)
     for port in ([last] if last else []) + [0]:

@@ -44,6 +44,14 @@ _TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
 )
 
 
+TLS_OFF_MARK = "⚠ TLS checks OFF (verify_tls = false)"
+
+
+def tls_mark(verify_tls: bool) -> str:
+    """The suffix of the start page's header line while certificate checks are off ("" when they are on)."""
+    return "" if verify_tls else f" · {TLS_OFF_MARK}"
+
+
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
