@@ -45,6 +45,7 @@ class AppState:
     read_from: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)            # whole bad values
     kept_entries: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    as_read: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # owned values right after read
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppState:
@@ -70,6 +71,7 @@ class AppState:
         for key, (convert, into) in entry_readers.items():
             if key in data:
                 state._read_entries(key, data[key], convert, into)
+        state.as_read = state._owned_values()
         return state
 
     def _read_entries(self, key: str, table: Any, convert, into: dict) -> None:
@@ -125,12 +127,16 @@ class AppState:
         if key in ENTRY_TABLES:
             entries = dict(self.kept_entries.get(key, {}))
             old = before if isinstance(before, dict) else {}
-            entries.update({name: _merge(old.get(name), item) for name, item in (value or {}).items()})
+            unchanged = self.as_read.get(key) or {}
+            entries.update({name: copy.deepcopy(old[name]) if name in old and unchanged.get(name) == item
+                            else _merge(old.get(name), item) for name, item in (value or {}).items()})
             if not entries and key in self.kept:
                 return copy.deepcopy(self.kept[key])
             return entries or None
         if value is None:
             return copy.deepcopy(self.kept[key]) if key in self.kept else None
+        if before is not None and key not in self.kept and self.as_read.get(key) == value:
+            return copy.deepcopy(before)  # untouched by this state: written back exactly as read
         return _merge(before, value)
 
 
