@@ -19,9 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
-import socket
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +33,8 @@ _MULTICAST_BIT = 1 << 40  # set by uuid.getnode() when it had to invent a random
 
 @dataclass(frozen=True)
 class MachineIdentity:
+    """This computer and OS user (see the module docstring for where ``machine_id`` comes from)."""
+
     machine_id: str
     os_user: str
     hostname: str
@@ -59,9 +58,18 @@ class MachineIdentity:
 def current_machine(env: Mapping[str, str] = os.environ, *, fallback_dir: Path | None = None,
                     id_files: Sequence[Path] = MACHINE_ID_FILES) -> MachineIdentity:
     """This computer and OS user; never raises for a missing machine-id file."""
-    hostname = socket.gethostname() or "localhost"
+    hostname = _hostname() or "localhost"
     machine_id, source = _machine_id(env, hostname, fallback_dir, id_files)
     return MachineIdentity(machine_id=machine_id, os_user=os_user(env), hostname=hostname, source=source)
+
+
+def _hostname() -> str:
+    """gethostname(); on POSIX that is uname's node name, which spares `status` importing socket."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # noqa: PLC0415 - Windows
+
+    return socket.gethostname()
 
 
 def os_user(env: Mapping[str, str] = os.environ) -> str:
@@ -111,10 +119,10 @@ def _persisted_id(path: Path) -> tuple[str, str] | None:
     found = _read_machine_id(path)
     if found:
         return found, str(path)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        new_id = secrets.token_hex(16)
+        new_id = os.urandom(16).hex()  # what secrets.token_hex does, without importing it
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as file:
             file.write(new_id + "\n")
@@ -139,6 +147,8 @@ def _remove_quietly(path: Path) -> None:
 
 
 def _derived_id(hostname: str) -> str:
+    import uuid  # noqa: PLC0415
+
     node = uuid.getnode()
     mac = f"{node:012x}" if not node & _MULTICAST_BIT else ""
     return hashlib.sha256(f"allsource-tui-host:{hostname}:{mac}".encode()).hexdigest()[:32]

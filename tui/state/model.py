@@ -18,6 +18,8 @@ OWNED_KEYS = ("last_username", "workstation_alias", "licensing_portal", "portals
 
 @dataclass
 class AppState:
+    """What state.toml holds, typed; ``notices`` lists the parts that were ignored as unreadable."""
+
     licensing_portal: LicensingPortal | None = None
     portal_urls: list[str] = field(default_factory=list)
     active_portal: str | None = None
