@@ -69,6 +69,11 @@ class DemoPortal:
         return self.url + ENTERPRISE.prefix
 
     # --- running ---------------------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True between start() and stop()."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Serve in a daemon thread with its own event loop; returns once the port is listening."""
         if self._thread is not None and self._thread.is_alive():
