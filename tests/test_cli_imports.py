@@ -24,10 +24,11 @@ finally:
 """
 
 # The stdlib a status run may import (private C accelerators such as _json are not listed). Anything else — asyncio,
-# ssl, logging, subprocess, argparse, socket, typing's heavier friends — is a regression of the start-up time.
+# ssl, logging, subprocess, argparse, socket, even hashlib (loading OpenSSL) while nothing is checked out offline — is
+# a regression of the start-up time.
 STATUS_STDLIB = {
     "__future__", "ast", "collections", "contextlib", "copy", "copyreg", "dataclasses", "datetime", "dis",
-    "encodings", "enum", "errno", "fcntl", "fnmatch", "functools", "hashlib", "importlib", "inspect", "ipaddress",
+    "encodings", "enum", "errno", "fcntl", "fnmatch", "functools", "importlib", "inspect", "ipaddress",
     "itertools", "json", "keyword", "linecache", "math", "ntpath", "opcode", "operator", "pathlib", "pwd", "re",
     "reprlib", "string", "threading", "token", "tokenize", "tomllib", "types", "typing", "urllib", "warnings",
     "weakref",

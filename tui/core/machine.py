@@ -16,7 +16,6 @@ The raw machine id never leaves the computer: the portal only sees ``machine_key
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -44,6 +43,8 @@ class MachineIdentity:
     @property
     def machine_key(self) -> str:
         """What the portal sees: the first 32 hex digits of SHA-256 of ``"allsource-tui:" + machine_id``."""
+        import hashlib  # noqa: PLC0415 - loading OpenSSL: `status` needs no key when nothing is offline
+
         return hashlib.sha256((REFERER_PREFIX + self.machine_id).encode()).hexdigest()[:32]
 
     @property
@@ -151,6 +152,8 @@ def _derived_id(hostname: str) -> str:
 
     node = uuid.getnode()
     mac = f"{node:012x}" if not node & _MULTICAST_BIT else ""
+    import hashlib  # noqa: PLC0415
+
     return hashlib.sha256(f"allsource-tui-host:{hostname}:{mac}".encode()).hexdigest()[:32]
 
 

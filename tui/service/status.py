@@ -88,11 +88,11 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                  secrets_location: str, notices: list[str]) -> Status:
     session = state.session
     signed_in = session is not None and session.is_valid(now)
-    offline = state.offline.get(machine.machine_key)
+    offline = state.offline.get(machine.machine_key) if state.offline else None  # no key needed: no hashing
     license_info = state.license if signed_in else None
     if offline is not None and (license_info is None or not signed_in):
         license_info = offline.license
-    if machine.machine_key in state.intents:
+    if state.intents and machine.machine_key in state.intents:
         notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
