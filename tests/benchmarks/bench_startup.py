@@ -15,6 +15,9 @@ from pathlib import Path
 from bench_common import DEMO_PASSWORD, Row, make_service, median
 
 HARNESS = Path(__file__).with_name("bench_harness.py")
+# The floor under `status`: the interpreter alone, and the interpreter plus the standard library that reading TOML into
+# the app's dataclasses needs (dataclasses pulls in inspect, ast and dis). Reference rows, not targets.
+FLOOR_IMPORTS = "import dataclasses, datetime, json, pathlib, re, tomllib, typing"
 # `status --json` through the entry point the `allsource-tui` console script calls; what it must not import
 # (tests/test_cli_imports.py has the full list) is checked in the same child that is timed.
 STATUS_PROBE = """
@@ -85,6 +88,8 @@ def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
         "tui_signed_in": ([sys.executable, str(HARNESS), "tui"], envs["signed_in"]),
         "tui_settled": ([sys.executable, str(HARNESS), "tui-settled"], envs["signed_in"]),
         "status": ([sys.executable, "-c", STATUS_PROBE], envs["signed_in"]),
+        "python": ([sys.executable, "-c", "pass"], envs["signed_in"]),
+        "floor": ([sys.executable, "-c", FLOOR_IMPORTS], envs["signed_in"]),
     }
     results: dict[str, list[Run]] = {kind: [] for kind in kinds}
     for round_number in range(runs + 2):  # two warm-up rounds fill the OS file cache and the .pyc files
@@ -110,6 +115,10 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
     heavy = heavy_note.rsplit(":", 1)[-1].strip()
     table.append(Row("status --json (no network), spawn to exit", status * 1000, bare * 1000, "ms", "<= 0.25x",
                      status <= 0.25 * bare and heavy == "none", "" if heavy == "none" else f"imports {heavy}"))
+    for kind, label in (("python", "python -c pass"), ("floor", f"python -c '{FLOOR_IMPORTS}'")):
+        ours = median([r.exit for r in results[kind]])
+        table.append(Row(f"floor for status: {label}", ours * 1000, bare * 1000, "ms", "(reference)", True,
+                         "not a target: what status cannot go below"))
     for kind, label in (("tui_first", "sign-in window"), ("tui_signed_in", "start page, first frame"),
                         ("tui_settled", "start page, license check done")):
         ours_mb = median([r.peak_mb for r in results[kind]])
