@@ -33,17 +33,38 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@pytest.fixture
-def demo_portal(tmp_path: Path) -> Iterator:
-    """The demo portal on a free loopback port over real HTTPS, with its own data dir."""
+@pytest.fixture(scope="session")
+def _demo_portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list]:
+    """One demo portal server (TLS CA, certificate, uvicorn thread) per test process: making and stopping one took
+    ~0.3 s per test. Held in a list so that ``demo_portal`` can replace it if a stopped one cannot restart."""
     from tui.demo_portal import DemoPortal
 
-    portal = DemoPortal(tmp_path / "demo-portal", port=0)
-    portal.start()
-    try:
-        yield portal
-    finally:
-        portal.stop()
+    holder = [DemoPortal(tmp_path_factory.mktemp("demo-portal-server"), port=0)]
+    holder[0].start()
+    yield holder
+    holder[0].stop()
+
+
+@pytest.fixture
+def demo_portal(_demo_portal_server: list, tmp_path: Path) -> Iterator:
+    """The demo portal on a loopback port over real HTTPS, fresh for this test: its accounts' state, sign-ins,
+    check-outs, faults, request log, OAuth sign-ins and clock are new and kept in this test's own data dir, so no
+    test sees another's (only the server, its port and its CA are shared). A test may stop it: it is started again
+    for the next test."""
+    from tui.demo_portal import DemoPortal, create_app
+
+    portal = _demo_portal_server[0]
+    if not portal.running:
+        try:
+            portal.start()
+        except (OSError, RuntimeError):  # the port was taken meanwhile: a new server
+            portal = _demo_portal_server[0] = DemoPortal(portal.data_dir, port=0)
+            portal.start()
+    fresh, demo = create_app(tmp_path / "demo-portal").state.demo, portal.demo
+    # In place: the server's middleware holds this DemoState object itself.
+    demo.store, demo.faults, demo.request_log, demo.clock, demo.oauth = (
+        fresh.store, fresh.faults, fresh.request_log, fresh.clock, fresh.oauth)
+    yield portal
 
 
 def demo_settings(portal, *, enterprise: bool = False, **network) -> Settings:

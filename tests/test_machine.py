@@ -72,9 +72,9 @@ def test_fallback_id_is_random_persisted_0600_and_stable(tmp_path: Path) -> None
 
 def test_fallback_file_is_per_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A state dir on an NFS home shared by two hosts must not make them one computer."""
-    monkeypatch.setattr(machine.socket, "gethostname", lambda: "host-one")
+    monkeypatch.setattr(machine, "_hostname", lambda: "host-one")
     one = current_machine({}, id_files=(), fallback_dir=tmp_path / "shared")
-    monkeypatch.setattr(machine.socket, "gethostname", lambda: "host-two")
+    monkeypatch.setattr(machine, "_hostname", lambda: "host-two")
     two = current_machine({}, id_files=(), fallback_dir=tmp_path / "shared")
     assert one.machine_id != two.machine_id
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["machine-id.host-one", "machine-id.host-two"]
@@ -104,9 +104,9 @@ def test_unwritable_fallback_dir_derives_a_stable_id(tmp_path: Path) -> None:
 
 
 def test_derived_id_ignores_a_random_mac(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(machine.uuid, "getnode", lambda: (1 << 40) | 0x1234)  # multicast bit: invented per run
+    monkeypatch.setattr("uuid.getnode", lambda: (1 << 40) | 0x1234)  # multicast bit: invented per run
     first = current_machine({}, id_files=()).machine_id
-    monkeypatch.setattr(machine.uuid, "getnode", lambda: (1 << 40) | 0x9999)
+    monkeypatch.setattr("uuid.getnode", lambda: (1 << 40) | 0x9999)
     assert current_machine({}, id_files=()).machine_id == first
 
 
@@ -128,3 +128,11 @@ def test_os_user_override_and_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None
 def test_current_machine_fills_every_field(tmp_path: Path) -> None:
     identity = current_machine({"ALLSOURCE_TUI_MACHINE_ID": "m1", "ALLSOURCE_TUI_OS_USER": "ann"})
     assert (identity.machine_id, identity.os_user) == ("m1", "ann") and identity.hostname
+
+
+def test_hostname_is_what_socket_reports() -> None:
+    """current_machine reads the host name without importing socket (uname's node name): the same name."""
+    import socket
+
+    assert machine._hostname() == socket.gethostname()
+    assert current_machine({"ALLSOURCE_TUI_MACHINE_ID": "x"}).hostname == (socket.gethostname() or "localhost")

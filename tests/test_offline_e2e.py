@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -190,14 +191,27 @@ async def test_a_portal_without_the_offline_operations_is_named_plainly(make_ser
 async def test_authorizing_again_after_an_interrupted_checkout_asks_the_portal_first(make_service, demo_portal):
     async with make_service() as service:
         await service.sign_in("pro_adv", DEMO_PASSWORD)
-        demo_portal.faults.set("*allsourceTuiCheckOut", latency=3.0, times=1)
+        demo_portal.faults.set("*allsourceTuiCheckOut", latency=2.0, times=1)
         service_short = make_service(read_timeout=0.5)  # the same computer and state, an impatient client
         with pytest.raises(PortalUnreachable):  # the portal still handles the request after the client gave up
             await service_short.authorize_offline(connect=True)
         await service_short.aclose()
         assert "interrupted" in " ".join(service.status().notices)
-        await asyncio.sleep(3.0)
+        await _until_checked_out(demo_portal, "pro_adv")  # the portal finishes the abandoned check-out
         offline = await service.authorize_offline(connect=True)
         checkouts = [r for r in demo_portal.request_log if r.path.endswith("/allsourceTuiCheckOut")]
     assert offline.device_credential is not None
     assert len(checkouts) == 1, "recovered through the intent, not checked out a second time"
+
+
+async def _until_checked_out(portal, username: str, timeout: float = 30.0) -> None:
+    """Wait (without a fixed sleep) until the portal's own records show ``username``'s license checked out."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not _checked_out(portal, username):
+        assert asyncio.get_running_loop().time() < deadline, "the portal never finished the check-out"
+        await asyncio.sleep(0.02)
+
+
+def _checked_out(portal, username: str) -> bool:
+    with portal.demo.store.reading() as state:
+        return username in json.dumps(state["checkouts"])

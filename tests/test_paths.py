@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,22 @@ def test_nothing_is_created(tmp_path: Path) -> None:
     state_dir(tmp_path / "st", demo=True)
     config_path(tmp_path / "cfg" / "config.toml")
     assert not (tmp_path / "st").exists() and not (tmp_path / "cfg").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is for Linux only")
+@pytest.mark.parametrize("home", ["/home/someone", "/home/someone/", "/"], ids=["plain", "trailing-slash", "root"])
+def test_linux_defaults_equal_platformdirs(monkeypatch: pytest.MonkeyPatch, home: str) -> None:
+    """tui.core.paths computes the Linux defaults itself (to keep platformdirs out of `status`): same answer."""
+    import platformdirs
+
+    monkeypatch.setenv("HOME", home)
+    assert config_path(None) == platformdirs.user_config_path("allsource-tui") / "config.toml"
+    assert state_dir(None) == platformdirs.user_state_path("allsource-tui")
+
+
+def test_other_platforms_ask_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.setattr("sys.platform", "darwin")
+    monkeypatch.setattr(platformdirs, "user_state_path", lambda name: Path("/Library/Fake") / name)
+    assert state_dir(None) == Path("/Library/Fake/allsource-tui")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from tui.cli.main import main as cli_main
+# Not tui.cli.main: a plain `status` is answered without importing argparse, asyncio or the service.
+from tui.cli.fast_status import main as cli_main
 
 
 def main() -> None:

@@ -25,8 +25,10 @@ def isolate_environment() -> Path:
         "PYTHONIOENCODING": "utf-8", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         "NO_PROXY": "127.0.0.1,localhost,::1",
     })
-    for name in ("ALLSOURCE_TUI_CONFIG", "ALLSOURCE_TUI_STATE_DIR", "ALLSOURCE_TUI_DEBUG", "SSL_CERT_FILE",
-                 "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+    # PYTHONDONTWRITEBYTECODE would make every child compile the app from source: an installed copy has its .pyc
+    # files (pip writes them), so the warm-up rounds write them here too.
+    for name in ("PYTHONDONTWRITEBYTECODE", "ALLSOURCE_TUI_CONFIG", "ALLSOURCE_TUI_STATE_DIR", "ALLSOURCE_TUI_DEBUG",
+                 "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         os.environ.pop(name, None)
     return root
 
@@ -43,10 +45,11 @@ class Row:
     target: str
     met: bool
     note: str = ""
+    measured: bool = True  # False: a row printed with its target but not measured in this run (see note)
 
     @property
     def ratio(self) -> str:
-        return f"{self.ours / self.baseline:.2f}x" if self.baseline else "—"
+        return f"{self.ours / self.baseline:.2f}x" if self.baseline and self.measured else "—"
 
 
 def fmt(value: float | None, unit: str) -> str:
@@ -56,6 +59,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:.0f} ms"
     if unit == "MB":
         return f"{value:.1f} MB"
+    if unit == "s":
+        return f"{value:.0f} s"
     if unit == "x latency":
         return f"{value:.2f}x"
     return f"{value:g} {unit}".strip()
@@ -72,8 +77,9 @@ def p95(values: list[float]) -> float:
 
 def table(rows: list[Row], *, markdown: bool = False) -> str:
     header = ["benchmark", "ours", "baseline", "ratio", "target", "result"]
-    lines = [[r.name, fmt(r.ours, r.unit), fmt(r.baseline, r.unit), r.ratio, r.target,
-              ("pass" if r.met else "FAIL") + (f" ({r.note})" if r.note else "")] for r in rows]
+    lines = [[r.name, fmt(r.ours, r.unit) if r.measured else "—", fmt(r.baseline, r.unit), r.ratio, r.target,
+              ("pass" if r.met else "FAIL" if r.measured else "not measured") + (f" ({r.note})" if r.note else "")]
+             for r in rows]
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
@@ -90,7 +96,12 @@ def machine() -> str:
                     if line.startswith("model name")), cpu)
     uname = platform.uname()
     return (f"{uname.system} {uname.release} {uname.machine}; {cpu}, {os.cpu_count()} CPUs; "
-            f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}")
+            f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}")
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 min): a loaded machine stretches both sides of every ratio, not always alike."""
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 class TimedPortal:

@@ -2,6 +2,10 @@
 
     python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main.main)
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
+    python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
+
+"Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
+the peak memory then includes the HTTP stack of that check. Prints ``SETTLED <time> <workers seen>``.
 
 Prints the wall-clock time (time.time()) of the first draw on stdout; the parent subtracts the time it spawned this
 process, so the figure covers interpreter start, imports, config and state reading, and the first layout and render.
@@ -27,9 +31,9 @@ def report_peak_memory() -> None:
                 sys.stdout.flush()
 
 
-def exit_on_first_draw() -> None:
-    """Wrap App._display (called with every compositor frame, headless too) to report and exit on the first frame
-    of a screen with widgets."""
+def exit_on_first_draw(*, settle: bool = False) -> None:
+    """Wrap App._display (called with every compositor frame, headless too) to report the first frame of a screen
+    with widgets, then exit: at once, or with ``settle`` once the app's workers are done."""
     from textual.app import App
 
     display = App._display
@@ -40,9 +44,29 @@ def exit_on_first_draw() -> None:
             self._bench_drawn = True
             sys.stdout.write(f"DRAWN {time.time():.6f} {type(screen).__name__}\n")
             sys.stdout.flush()
-            self.exit(0)
+            if settle:
+                exit_when_settled(self)
+            else:
+                self.exit(0)
 
     App._display = first_draw
+
+
+def exit_when_settled(app, timeout: float = 30.0) -> None:
+    """Poll the app's workers (the license check starts after the first frame); exit once at least one ran and
+    none is left, or after ``timeout`` (a sign-in window starts no worker)."""
+    seen: set[int] = set()
+    started = time.monotonic()
+
+    def check() -> None:
+        running = [worker for worker in app.workers if not worker.is_finished]
+        seen.update(id(worker) for worker in app.workers)
+        if (seen and not running) or time.monotonic() - started > timeout:
+            sys.stdout.write(f"SETTLED {time.time():.6f} {len(seen)}\n")
+            sys.stdout.flush()
+            app.exit(0)
+
+    app.set_interval(0.01, check)
 
 
 def headless_runs() -> None:
@@ -74,7 +98,7 @@ def bare_app():
 def main() -> int:
     kind = sys.argv[1]
     atexit.register(report_peak_memory)
-    exit_on_first_draw()
+    exit_on_first_draw(settle=kind == "tui-settled")
     headless_runs()
     if kind == "bare":
         bare_app().run()

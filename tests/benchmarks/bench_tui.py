@@ -57,7 +57,6 @@ async def type_into(app, pilot, text: str) -> None:
 
 # --- sign-in to the Licensing data shown -------------------------------------------------------------------------
 async def tui_sign_in_once(timed: TimedPortal, state_dir: Path) -> tuple[float, list[list[str]]]:
-    from screens import StartScreen
     from tui.ui.app import LicenseApp
 
     service = make_service(timed.portal, state_dir, machine_id="tui-sign-in")
@@ -72,8 +71,9 @@ async def tui_sign_in_once(timed: TimedPortal, state_dir: Path) -> tuple[float, 
         started = press(app, "enter")
         await wait_for(lambda: watch.first_after(started, "StartScreen") is not None, timeout=30)
         shown = watch.first_after(started, "StartScreen")
-        assert "ArcGIS AllSource" in app.screen.query_one("#summary-0").visual.plain
-        assert isinstance(app.screen, StartScreen)
+        # Only the public surface: the screen on top by its class name, the license by what the service read.
+        assert type(app.screen).__name__ == "StartScreen"
+        assert service.status().license is not None and service.status().license.level is not None
     await service.sign_out()
     await service.aclose()
     return shown - started, timed.rounds_between(started, shown, gap=LATENCY / 2)
@@ -104,7 +104,13 @@ def sign_in_rows(root: Path, runs: int) -> list[Row]:
 
 
 # --- key press to screen change while a portal call hangs ---------------------------------------------------------
+# (key, the screen class that must then be on top and drawn, label); one round of these starts and ends on the start
+# page. Screens are named, never reached into, so the benchmark survives changes inside them.
 KEY_TRIPS = [("s", "SettingsScreen", "s: start page to Settings"), ("escape", "StartScreen", "Esc: Settings to start"),
+             ("l", "SettingsScreen", "l: start page to Settings > Licensing"),
+             ("f2", "LicensingPortalDialog", "F2: Settings to the Licensing dialog"),
+             ("escape", "SettingsScreen", "Esc: Licensing dialog to Settings"),
+             ("escape", "StartScreen", "Esc: Settings to start (after l)"),
              ("f1", "HelpScreen", "F1: start page to Help"), ("escape", "StartScreen", "Esc: Help to start")]
 
 
@@ -119,13 +125,16 @@ async def key_latencies(timed: TimedPortal, state_dir: Path, presses: int, *,
                      check_license_at_start=hang)
     latencies: dict[str, list[float]] = {label: [] for _, _, label in KEY_TRIPS}
     pushed: dict[str, list[float]] = {label: [] for _, _, label in KEY_TRIPS}
+
+    def on_top(target: str):
+        return lambda: type(app.screen).__name__ == target
     async with app.run_test(size=(100, 30)) as pilot:
         watch = DrawWatch(app)
         await pilot.pause(0.3)
         for _ in range(presses):
             for key, target, label in KEY_TRIPS:
                 started = press(app, key)
-                await wait_for(lambda target=target: type(app.screen).__name__ == target)
+                await wait_for(on_top(target))
                 pushed[label].append(time.perf_counter() - started)
                 await wait_for(lambda started=started, target=target: watch.first_after(started, target) is not None)
                 latencies[label].append(watch.first_after(started, target) - started)
@@ -151,7 +160,7 @@ def key_rows(root: Path, presses: int) -> list[Row]:
     rows = []
     for _, _, label in KEY_TRIPS:
         ours, baseline = median(hung[label]) * 1000, median(idle[label]) * 1000
-        rows.append(Row(f"key to screen drawn, portal call hanging: {label}", ours, baseline, "ms", "< 100 ms",
-                        ours < 100, f"p95 {p95(hung[label]) * 1000:.0f} ms; on top after "
-                                    f"{median(pushed[label]) * 1000:.0f} ms; baseline: no call pending"))
+        rows.append(Row(f"key to screen drawn, portal call hanging: {label}", ours, baseline, "ms", "<= 100 ms",
+                        ours <= 100, f"p95 {p95(hung[label]) * 1000:.0f} ms; on top after "
+                                     f"{median(pushed[label]) * 1000:.0f} ms; baseline: no call pending"))
     return rows

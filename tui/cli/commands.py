@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 
 from tui.cli.admin import cmd_admin
-from tui.cli.output import TLS_OFF_LINE, license_lines, print_json, print_lines, status_lines
-from tui.core.errors import InvalidCredentials, NotSignedIn, PortalUnreachable, UsageError
+from tui.cli.output import license_lines, print_json, print_lines, print_status, status_lines, warn_about_config
+from tui.core.errors import InvalidCredentials, PortalUnreachable, UsageError
 from tui.core.redact import configure_logging
-from tui.core.text import clean
 from tui.service.licensing import LicensingService, open_service, resolve_locations
 
 SIGN_IN_BUDGET_SECONDS = 120.0
@@ -40,23 +39,10 @@ async def run_command(args: argparse.Namespace) -> int:
         return await handler(service, args)
 
 
-def warn_about_config(warnings: tuple[str, ...]) -> None:
-    """Every config warning, one line each on stderr, once per run (stdout stays clean for --json)."""
-    for warning in warnings:
-        sys.stderr.write(clean(f"Warning: {warning}") + "\n")
 
 
 async def cmd_status(service: LicensingService, args) -> int:
-    status = service.status()
-    verify_tls = service.settings.network.verify_tls
-    if args.json:
-        print_json({**status.to_json(), "tls_verification": verify_tls})
-    else:
-        print_lines(status_lines(status) + ([] if verify_tls else [TLS_OFF_LINE]))
-    if not status.signed_in and status.offline is None:
-        sys.stderr.write("You are not signed in; run `allsource-tui sign-in`.\n")
-        return NotSignedIn.exit_code
-    return 0
+    return print_status(service.status(), verify_tls=service.settings.network.verify_tls, as_json=args.json)
 
 
 async def cmd_license(service: LicensingService, args) -> int:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from tui import __version__
-from tui.core.errors import EXIT_UNEXPECTED, EXIT_USAGE, AllSourceError
-from tui.core.redact import redact
-from tui.core.text import clean
+from tui.cli.failures import report_failure
+from tui.core.errors import EXIT_USAGE
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -134,14 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             from tui.ui.launcher import run_tui  # the only path that imports Textual
 
             return run_tui(args)
+        import asyncio
+
         return asyncio.run(run_command(args))
-    except AllSourceError as error:
-        sys.stderr.write(clean(redact(error.user_message)) + "\n")
-        return error.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted; nothing more was changed.\n")
-        return 130
-    except Exception as error:  # the last net: one redacted sentence, never a traceback with locals
-        sys.stderr.write(clean(redact(f"Unexpected error ({type(error).__name__}: {error}); run again with --debug "
-                                      "and report it.")) + "\n")
-        return EXIT_UNEXPECTED
+    except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
+        return report_failure(error)

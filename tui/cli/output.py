@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from tui.core.errors import NotSignedIn
 from tui.core.models import LicenseInfo
 from tui.core.text import clean
 from tui.service.status import Status, iso_utc
@@ -65,3 +66,25 @@ def print_lines(lines: list[str]) -> None:
     """Print lines of text. Outside text was cleaned where it was parsed; cleaning again here is the terminal's
     last guard (an OS error naming a file, an exception text) and changes nothing in clean text."""
     sys.stdout.write("\n".join(clean(line) for line in lines) + "\n")
+
+
+EXIT_NOT_SIGNED_IN = NotSignedIn.exit_code
+
+
+def warn_about_config(warnings: tuple[str, ...]) -> None:
+    """Every config warning, one line each on stderr, once per run (stdout stays clean for --json)."""
+    for warning in warnings:
+        sys.stderr.write(clean(f"Warning: {warning}") + "\n")
+
+
+def print_status(status: Status, *, verify_tls: bool, as_json: bool) -> int:
+    """What `allsource-tui status` prints, and its exit code (3 when neither signed in nor offline): shared by the
+    full command line and the fast path (tui/cli/fast_status.py), so both always answer alike."""
+    if as_json:
+        print_json({**status.to_json(), "tls_verification": verify_tls})
+    else:
+        print_lines(status_lines(status) + ([] if verify_tls else [TLS_OFF_LINE]))
+    if not status.signed_in and status.offline is None:
+        sys.stderr.write("You are not signed in; run `allsource-tui sign-in`.\n")
+        return EXIT_NOT_SIGNED_IN
+    return 0

@@ -16,12 +16,8 @@ The raw machine id never leaves the computer: the portal only sees ``machine_key
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import secrets
-import socket
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +34,8 @@ _MULTICAST_BIT = 1 << 40  # set by uuid.getnode() when it had to invent a random
 
 @dataclass(frozen=True)
 class MachineIdentity:
+    """This computer and OS user (see the module docstring for where ``machine_id`` comes from)."""
+
     machine_id: str
     os_user: str
     hostname: str
@@ -47,6 +45,8 @@ class MachineIdentity:
     @property
     def machine_key(self) -> str:
         """What the portal sees: the first 32 hex digits of SHA-256 of ``"allsource-tui:" + machine_id``."""
+        import hashlib
+
         return hashlib.sha256((REFERER_PREFIX + self.machine_id).encode()).hexdigest()[:32]
 
     @property
@@ -61,9 +61,18 @@ class MachineIdentity:
 def current_machine(env: Mapping[str, str] = os.environ, *, fallback_dir: Path | None = None,
                     id_files: Sequence[Path] = MACHINE_ID_FILES) -> MachineIdentity:
     """This computer and OS user; never raises for a missing machine-id file."""
-    hostname = socket.gethostname() or "localhost"
+    hostname = _hostname() or "localhost"
     machine_id, source = _machine_id(env, hostname, fallback_dir, id_files)
     return MachineIdentity(machine_id=machine_id, os_user=os_user(env), hostname=hostname, source=source)
+
+
+def _hostname() -> str:
+    """gethostname(); on POSIX that is uname's node name, which spares `status` importing socket."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def os_user(env: Mapping[str, str] = os.environ) -> str:
@@ -113,10 +122,10 @@ def _persisted_id(path: Path) -> tuple[str, str] | None:
     found = _read_machine_id(path)
     if found:
         return found, str(path)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
         make_dirs(path.parent)
-        new_id = secrets.token_hex(16)
+        new_id = os.urandom(16).hex()  # what secrets.token_hex does, without importing it
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as file:
             file.write(new_id + "\n")
@@ -141,8 +150,12 @@ def _remove_quietly(path: Path) -> None:
 
 
 def _derived_id(hostname: str) -> str:
+    import uuid
+
     node = uuid.getnode()
     mac = f"{node:012x}" if not node & _MULTICAST_BIT else ""
+    import hashlib
+
     return hashlib.sha256(f"allsource-tui-host:{hostname}:{mac}".encode()).hexdigest()[:32]
 
 

@@ -14,6 +14,8 @@ SignInMethod = Literal["password", "oauth"]
 
 @dataclass(frozen=True)
 class LicensingPortal:
+    """The portal that grants the license: ArcGIS Online or an ArcGIS Enterprise portal."""
+
     url: str
     kind: PortalKind
 
@@ -62,6 +64,8 @@ VALIDITY_MARGIN = 60.0  # seconds: clock skew and the time a request takes
 
 @dataclass(frozen=True)
 class Session:
+    """A signed-in session with the licensing portal (its tokens are Secrets)."""
+
     portal_url: str
     username: str
     full_name: str

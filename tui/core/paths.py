@@ -15,9 +15,8 @@ ALLSOURCE_TUI_* value counts as unset. Returned paths are absolute with ``~`` ex
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "allsource-tui"
 CONFIG_FILE_NAME = "config.toml"
@@ -59,7 +58,7 @@ def config_path(cli_value: str | Path | None) -> Path:
     if chosen is not None:
         return chosen
     base = _xdg_dir("XDG_CONFIG_HOME")
-    return (base / APP_NAME if base else platformdirs.user_config_path(APP_NAME)) / CONFIG_FILE_NAME
+    return (base / APP_NAME if base else _user_dir("config")) / CONFIG_FILE_NAME
 
 
 def state_dir(cli_value: str | Path | None, *, demo: bool = False) -> Path:
@@ -67,7 +66,7 @@ def state_dir(cli_value: str | Path | None, *, demo: bool = False) -> Path:
     chosen = _first_set(cli_value, os.environ.get(STATE_DIR_ENV))
     if chosen is None:
         base = _xdg_dir("XDG_STATE_HOME")
-        chosen = base / APP_NAME if base else platformdirs.user_state_path(APP_NAME)
+        chosen = base / APP_NAME if base else _user_dir("state")
     return chosen / DEMO_SUBDIR if demo else chosen
 
 
@@ -84,6 +83,21 @@ def _first_set(*values: str | Path | None) -> Path | None:
         if value is not None and str(value).strip():
             return _absolute(Path(str(value).strip()))
     return None
+
+
+# platformdirs' answer on Linux when $HOME is absolute (its own defaults there are XDG's)
+_LINUX_DEFAULTS = {"config": ".config", "state": ".local/state"}
+
+
+def _user_dir(kind: str) -> Path:
+    """platformdirs' user config or state dir of the app. The common Linux case is computed here (a test keeps it
+    equal to platformdirs): importing platformdirs would cost `allsource-tui status` more than reading its files."""
+    home = os.environ.get("HOME", "")
+    if sys.platform.startswith("linux") and os.path.isabs(home):
+        return Path(os.path.expanduser("~/" + _LINUX_DEFAULTS[kind])) / APP_NAME
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) if kind == "config" else platformdirs.user_state_path(APP_NAME)
 
 
 def _xdg_dir(name: str) -> Path | None:

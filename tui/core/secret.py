@@ -7,7 +7,6 @@ layer, so even a value that escapes through ``reveal()`` is masked in logs, erro
 
 from __future__ import annotations
 
-import hashlib
 import threading
 
 _live_values: set[str] = set()
@@ -29,6 +28,8 @@ class Secret:
 
     @property
     def fingerprint(self) -> str:
+        import hashlib
+
         return hashlib.sha256(self._value.encode()).hexdigest()[:8]
 
     def __repr__(self) -> str:

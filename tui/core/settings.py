@@ -19,6 +19,8 @@ DEFAULT_LICENSING_PORTAL = "https://www.arcgis.com"
 
 @dataclass(frozen=True)
 class PortalSettings:
+    """[portal]: the licensing portal used until one is chosen in the app."""
+
     licensing_portal_url: str = DEFAULT_LICENSING_PORTAL
     licensing_portal_kind: PortalKind = "online"
     client_id: str = "allsource-tui"
@@ -27,6 +29,8 @@ class PortalSettings:
 
 @dataclass(frozen=True)
 class NetworkSettings:
+    """[network]: timeouts, TLS and proxy of every portal request."""
+
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     write_timeout: float = 30.0
@@ -41,6 +45,8 @@ class NetworkSettings:
 
 @dataclass(frozen=True)
 class UISettings:
+    """[ui]: how the TUI looks and reacts."""
+
     theme: str = "textual-dark"
     cursor_blink: bool = True
     mouse: bool = True
@@ -48,12 +54,16 @@ class UISettings:
 
 @dataclass(frozen=True)
 class SecretSettings:
+    """[secrets]: where session tokens are kept."""
+
     credential_store: CredentialStore = "auto"
     keyring_timeout: float = 3.0
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything config.toml says, with the defaults filled in."""
+
     portal: PortalSettings = field(default_factory=PortalSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)
     ui: UISettings = field(default_factory=UISettings)

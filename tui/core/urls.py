@@ -21,8 +21,6 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-import idna
-
 from tui.core.errors import PortalUrlError
 from tui.core.settings import PortalKind
 
@@ -39,6 +37,8 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 @dataclass(frozen=True)
 class _PortalUrl:
+    """A portal URL split into the parts the rules check."""
+
     host: str  # lower-case name, dotted IPv4, or IPv6 without brackets
     port: int | None
     path: str  # "" or "/seg/seg", already normalised
@@ -188,6 +188,8 @@ def _host_name(raw: str) -> str:
         raise _refuse("The portal URL has no host name: write it as https://host[:port][/path].")
     host = raw
     if not host.isascii():
+        import idna
+
         try:
             host = idna.encode(host, uts46=True).decode("ascii")
         except (UnicodeError, ValueError):

@@ -74,6 +74,11 @@ class DemoPortal:
         """Bind and listen now, so a port in use raises OSError before anything is announced (the CLI banner)."""
         self._bind()
 
+    @property
+    def running(self) -> bool:
+        """True between start() and stop()."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Serve in a daemon thread with its own event loop; returns once the port is listening."""
         if self._thread is not None and self._thread.is_alive():

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from tui.core.machine import MachineIdentity
 from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Session
 from tui.state.model import AppState
+
+if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here
+    from tui.core.machine import MachineIdentity
+    from tui.core.settings import Settings
+    from tui.state.store import StateStore
+    from tui.state.token_vault import TokenVault
 
 
 def iso_utc(epoch: float | None) -> str | None:
@@ -18,6 +24,8 @@ def iso_utc(epoch: float | None) -> str | None:
 
 @dataclass(frozen=True)
 class Status:
+    """Everything `status` prints, as of one read of the state."""
+
     licensing_portal: LicensingPortal
     active_portal: str
     session: Session | None
@@ -80,16 +88,31 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                  secrets_location: str, notices: list[str]) -> Status:
     session = state.session
     signed_in = session is not None and session.is_valid(now)
-    offline = state.offline.get(machine.machine_key)
+    offline = state.offline.get(machine.machine_key) if state.offline else None  # no key needed: no hashing
     license_info = state.license if signed_in else None
     if offline is not None and (license_info is None or not signed_in):
         license_info = offline.license
     if license_info is not None and license_info.entitlements_notice:
-        notices = notices + [license_info.entitlements_notice]
-    if machine.machine_key in state.intents:
+        notices = [*notices, license_info.entitlements_notice]
+    if state.intents and machine.machine_key in state.intents:
         notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
                   secrets_location=secrets_location, notices=tuple(notices + state.notices))
+
+
+def read_status(settings: Settings, store: StateStore, vault: TokenVault, machine: MachineIdentity,
+                now: float) -> Status:
+    """The Status from state.toml (and the keyring, for a session kept there), exactly as LicensingService.status
+    builds it; `allsource-tui status` calls this without the service, asyncio or the HTTP stack."""
+    data = store.load()
+    vault.fill(data)
+    state = AppState.from_dict(data)
+    portal = state.licensing_portal or LicensingPortal(url=settings.portal.licensing_portal_url,
+                                                       kind=settings.portal.licensing_portal_kind)
+    secrets_location = vault.location(data.get("session"), store.path)  # fill() leaves token_store as it was
+    notices = list(dict.fromkeys([*store.notices, *vault.notices]))
+    return build_status(state, portal=portal, machine=machine, now=now, secrets_location=secrets_location,
+                        notices=notices)

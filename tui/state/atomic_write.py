@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import sys
 import time
@@ -106,7 +105,7 @@ def write_atomically(target: Path, payload: bytes, *, backup: Path | None = None
     Raises StateWriteError naming the path and the problem; on failure the old file is untouched and no temp is left.
     """
     directory = target.parent
-    temp = directory / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    temp = directory / f".{target.name}.{os.urandom(8).hex()}.tmp"  # os.urandom: `secrets` costs `status` an import
     try:
         _write_temp(temp, payload)
         if backup is not None:
@@ -131,7 +130,7 @@ def keep_copy(source: Path, destination: Path, *, overwrite: bool) -> bool:
     """
     if not os.path.lexists(source) or (not overwrite and os.path.lexists(destination)):
         return False
-    link = destination.parent / f".{source.name}.{secrets.token_hex(8)}.bak.tmp"
+    link = destination.parent / f".{source.name}.{os.urandom(8).hex()}.bak.tmp"
     try:
         try:
             os.link(source, link, follow_symlinks=False)

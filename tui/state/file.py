@@ -19,8 +19,6 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from tui.core.errors import StateFileError, StateWriteError
 from tui.state.atomic_write import DIR_MODE, FILE_MODE, describe_os_error, fsync_dir
 
@@ -120,6 +118,8 @@ def parse_or_raise(raw: bytes, path: Path) -> dict[str, Any]:
 
 def encode_state(data: Mapping[str, Any], path: Path) -> bytes:
     """Serialise for writing and prove the bytes read back to the same value (W-1). None values are dropped."""
+    import tomli_w
+
     clean = storable(data, path)
     try:
         text = tomli_w.dumps(clean)

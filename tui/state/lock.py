@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -31,6 +30,8 @@ _THREAD_LOCKS_GUARD = threading.Lock()
 
 def holder_tag() -> str:
     """``pid@host`` of this process, as written into the lock file."""
+    import socket
+
     return f"{os.getpid()}@{socket.gethostname()}"
 
 

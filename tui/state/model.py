@@ -30,6 +30,8 @@ REPLACED_WHOLE = frozenset({"extensions"})  # sub-tables whose keys are data, no
 
 @dataclass
 class AppState:
+    """What state.toml holds, typed; ``notices`` lists the parts that were ignored as unreadable."""
+
     licensing_portal: LicensingPortal | None = None
     portal_urls: list[str] = field(default_factory=list)
     active_portal: str | None = None
