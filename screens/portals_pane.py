@@ -20,6 +20,7 @@ from screens.add_portal_dialog import AddPortalDialog
 from screens.confirm_dialog import ConfirmDialog
 from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
+from tui.service.portals import PortalConnection
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
 
@@ -35,14 +36,14 @@ LEGEND = (f"{ACTIVE_MARK}: the portal ArcGIS AllSource works with now.\n"
 class PortalRow(Static):
     """One connection: "› URL" on the first line when highlighted, its marks in words on the second."""
 
-    def __init__(self, connection: dict, index: int, *, highlighted: bool) -> None:
+    def __init__(self, connection: PortalConnection, index: int, *, highlighted: bool) -> None:
         super().__init__(markup=False, classes="portal-row")
         self.index = index
         self.show(connection, highlighted=highlighted)
 
-    def show(self, connection: dict, *, highlighted: bool) -> None:
+    def show(self, connection: PortalConnection, *, highlighted: bool) -> None:
         pointer = "›" if highlighted else " "
-        self.update(f"{pointer} {connection['url']}\n    {portal_marks(connection)}")
+        self.update(f"{pointer} {connection.url}\n    {portal_marks(connection)}")
         self.set_class(highlighted, "-highlighted")
 
 
@@ -68,7 +69,7 @@ class PortalsPane(VerticalScroll):
     cursor: reactive[int] = reactive(0, bindings=True, init=False)
     app: LicenseApp  # type: ignore[assignment]
 
-    def __init__(self, connections: list[dict], *, id: str | None = None) -> None:
+    def __init__(self, connections: list[PortalConnection], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.connections = connections
 
@@ -81,14 +82,14 @@ class PortalsPane(VerticalScroll):
         self.show_connections(self.connections)
 
     @property
-    def highlighted(self) -> dict | None:
+    def highlighted(self) -> PortalConnection | None:
         return self.connections[self.cursor] if 0 <= self.cursor < len(self.connections) else None
 
-    def show_connections(self, connections: list[dict], *, select: str | None = None) -> None:
+    def show_connections(self, connections: list[PortalConnection], *, select: str | None = None) -> None:
         """Redraw the rows; the highlight stays on the same URL (or moves to ``select``)."""
-        current = select or (self.highlighted or {}).get("url")
+        current = select or (self.highlighted.url if self.highlighted else None)
         self.connections = connections
-        urls = [connection["url"] for connection in connections]
+        urls = [connection.url for connection in connections]
         index = urls.index(current) if current in urls else min(self.cursor, max(len(urls) - 1, 0))
         self.set_reactive(PortalsPane.cursor, index)
         self._draw()
@@ -116,7 +117,7 @@ class PortalsPane(VerticalScroll):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.highlighted
         if action == "activate":
-            return row is not None and (not row["active"] or _needs_sign_in(row)) or None
+            return row is not None and (not row.active or _needs_sign_in(row)) or None
         if action == "remove":
             return row is not None or None
         return True
@@ -130,8 +131,8 @@ class PortalsPane(VerticalScroll):
         row = self.highlighted
         if row is None:
             return
-        if not row["active"]:
-            self._apply(lambda: self.app.service.activate_portal(row["url"]), "{} is now the active portal.")
+        if not row.active:
+            self._apply(lambda: self.app.service.activate_portal(row.url), "{} is now the active portal.")
         if _needs_sign_in(row):
             self.app.show_sign_in("Sign in to your licensing portal.")
 
@@ -147,11 +148,11 @@ class PortalsPane(VerticalScroll):
         row = self.highlighted
         if row is None:
             return
-        remove = lambda: self.app.service.remove_portal(row["url"])  # noqa: E731
-        if row["licensing"]:  # the service refuses with its sentence; nothing to confirm
+        remove = lambda: self.app.service.remove_portal(row.url)  # noqa: E731
+        if row.licensing:  # the service refuses with its sentence; nothing to confirm
             self._apply(remove, "")
             return
-        question = ConfirmDialog("Remove portal", f"Remove the portal connection {row['url']}?",
+        question = ConfirmDialog("Remove portal", f"Remove the portal connection {row.url}?",
                                  yes_label="Remove", no_label="Keep")
         self.app.push_screen(question, callback=lambda yes: self._apply(remove, "Removed {}.") if yes else None)
 
@@ -169,5 +170,5 @@ class PortalsPane(VerticalScroll):
         self.app.publish_status()  # the start page shows the active portal; Settings redraws this tab
 
 
-def _needs_sign_in(row: dict) -> bool:
-    return bool(row["licensing"] and not row["signed_in"])
+def _needs_sign_in(row: PortalConnection) -> bool:
+    return bool(row.licensing and not row.signed_in)

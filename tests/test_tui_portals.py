@@ -72,7 +72,7 @@ async def test_portals_tab_marks_add_activate_and_remove(make_local_app):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await pilot.pause()
-        assert [url for url in (c["url"] for c in app.service.portal_connections())] == [TUI_SNAPSHOT_URL]
+        assert [url for url in (c.url for c in app.service.portal_connections())] == [TUI_SNAPSHOT_URL]
         assert app.service.status().active_portal == TUI_SNAPSHOT_URL  # the removed one was active
         assert rows(app) == [f"› {TUI_SNAPSHOT_URL}\n    ✓ active · 🔑 licensing portal · signed in"]
         await pilot.press("escape")

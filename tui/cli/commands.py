@@ -12,6 +12,7 @@ from pathlib import Path
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
 from tui.core.errors import NotSignedIn, UsageError
 from tui.service.licensing import LicensingService, open_service, resolve_locations
+from tui.service.portals import PortalConnection
 from tui.core.redact import configure_logging
 
 
@@ -107,7 +108,7 @@ async def cmd_portals(service: LicensingService, args) -> int:
     if action == "list":
         connections = service.portal_connections()
         if args.json:
-            print_json({"portals": connections})
+            print_json({"portals": [connection.to_json() for connection in connections]})
         else:
             print_lines([_connection_line(c) for c in connections])
         return 0
@@ -116,9 +117,9 @@ async def cmd_portals(service: LicensingService, args) -> int:
     return 0
 
 
-def _connection_line(connection: dict) -> str:
-    marks = ("✓ active" if connection["active"] else "        ") + ("  🔑 licensing" if connection["licensing"] else "")
-    return f"{connection['url']}  {marks}".rstrip()
+def _connection_line(connection: PortalConnection) -> str:
+    marks = ("✓ active" if connection.active else "        ") + ("  🔑 licensing" if connection.licensing else "")
+    return f"{connection.url}  {marks}".rstrip()
 
 
 def _prompt(label: str, default: str | None) -> str:

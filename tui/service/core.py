@@ -1,4 +1,5 @@
-"""What every workflow of LicensingService needs: settings, state, machine identity, clock and portal clients."""
+"""ServiceCore: what every part of LicensingService shares — settings, state, machine identity, clock, the token
+vault and the portal clients. The parts (session, renewal, offline, portals, SSO) each hold this one core."""
 
 from __future__ import annotations
 
@@ -36,12 +37,6 @@ class ServiceCore:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        await self.aclose()
 
     def client(self, portal_url: str) -> PortalClient:
         """A client of ``portal_url``; all clients share one connection pool (created on first use)."""

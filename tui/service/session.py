@@ -1,30 +1,35 @@
-"""Sign in, sign out, and fresh license reads: the session workflows of LicensingService."""
+"""Sign in, sign out, and fresh license reads: the session part of LicensingService."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import replace
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from tui.core.errors import (AllSourceError, Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused,
-                        PortalUnreachable, TokenExpired, UsageError)
-from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.core.errors import Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused, UsageError
 from tui.core.models import LicenseInfo, Session
-from tui.service.refusals import explain_refusal
 from tui.core.secret import Secret, remember_secret
-from tui.state.secret_store import KeyringUnavailable
 from tui.service.core import ServiceCore
+from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.service.refusals import explain_refusal
+from tui.service.renewal import RenewalFlows
+from tui.state.model import AppState
 
 if TYPE_CHECKING:
     from tui.portal import PortalClient
+    from tui.portal.models import User, UserEntitlements
 
 log = logging.getLogger("tui.service.licensing")
-T = TypeVar("T")
 
 
-class SessionFlows(ServiceCore):
+class SessionFlows:
+    """Sign in, sign out and the fresh license read, on the shared core; tokens come from ``tokens``."""
+
+    def __init__(self, core: ServiceCore, tokens: RenewalFlows) -> None:
+        self.core = core
+        self.tokens = tokens
+
     async def sign_in(self, username: str, password: str, *, auto: bool = True) -> LicenseInfo:
         """Sign in to the licensing portal with a username and password; returns the user's license.
 
@@ -34,31 +39,31 @@ class SessionFlows(ServiceCore):
         if not username.strip() or not password:
             raise UsageError("Type your username and password to sign in.")
         remember_secret(password)
-        portal = self.licensing_portal()
-        client = self.client(portal.url)
+        portal = self.core.licensing_portal()
+        client = self.core.client(portal.url)
         try:
             grant = await client.generate_token(username.strip(), password,
-                                                expiration_minutes=self.settings.portal.token_expiration_minutes)
+                                                expiration_minutes=self.core.settings.portal.token_expiration_minutes)
         except PortalRefused as refusal:
-            raise explain_refusal(refusal, this_machine=self.machine.machine_key) from None
+            raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
         session = Session(portal_url=portal.url, username=username.strip(), full_name="", auto_sign_in=auto,
                           method="password", access_token=grant.token, expires_at=grant.expires_at,
-                          signed_in_at=self.clock.now())
-        return await self._adopt_session(client, session)
+                          signed_in_at=self.core.clock.now())
+        return await self.adopt_session(client, session)
 
-    async def _adopt_session(self, client: PortalClient, session: Session) -> LicenseInfo:
+    async def adopt_session(self, client: PortalClient, session: Session) -> LicenseInfo:
         """Read the user and license with a new token, then store the session (or revoke it if unlicensed)."""
         try:
             user, license_info = await self._read_user_and_license(client, session.access_token, session.username)
         except BaseException:
-            await self._revoke_quietly(client, session)
+            await self.tokens.revoke_quietly(client, session)
             raise
         if license_info.level is None:
-            await self._revoke_quietly(client, session)
+            await self.tokens.revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
         session = replace(session, username=user.username, full_name=user.full_name)
         old = None
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             old = state.session
             state.session = session
             state.license = license_info
@@ -66,22 +71,22 @@ class SessionFlows(ServiceCore):
             state.last_username = user.username
             _remember_portal(state, session.portal_url)
         if old is not None and old.access_token != session.access_token:
-            await self._revoke_quietly(self.client(old.portal_url), old)
+            await self.tokens.revoke_quietly(self.core.client(old.portal_url), old)
         return license_info
 
     async def sign_out(self) -> list[str]:
         """End the session: revoke it at the portal, then forget the tokens. Returns notices for the user."""
-        state = self.read_state()
+        state = self.core.read_state()
         session = state.session
         if session is None:
             return ["You were not signed in."]
         notices: list[str] = []
         try:
-            await self._revoke(self.client(session.portal_url), session)
+            await self.tokens.revoke(self.core.client(session.portal_url), session)
         except PortalError as error:
             notices.append(f"The portal could not be told ({error.user_message}); the session was ended on this "
                            "computer and its place frees when the token expires.")
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             state.session = None
             state.license = None
             state.last_username = session.username
@@ -89,70 +94,19 @@ class SessionFlows(ServiceCore):
 
     async def refresh_license(self) -> LicenseInfo:
         """Read the license fresh from the licensing portal and remember it."""
-        session = self._require_session()
-        license_info = await self.call_with_token(
+        session = self.tokens.require_session()
+        license_info = await self.tokens.call_with_token(
             lambda client, token: self._read_license_only(client, token, session.username))
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             state.license = license_info
             _remember_listing(state, session.portal_url, license_info)
         if license_info.level is None:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         return license_info
 
-    # --- tokens ---------------------------------------------------------------------------------------------------
-    def _require_session(self) -> Session:
-        session = self.read_state().session
-        if session is None:
-            raise NotSignedIn("You are not signed in; run `allsource-tui sign-in` (or sign in from the app) first.")
-        if not session.is_valid(self.clock.now()):
-            raise NotSignedIn(f"Your session on {session.portal_url} has expired; sign in again.")
-        if session.access_token is None:
-            raise KeyringUnavailable("Your session's tokens are in the system keyring, which did not answer; "
-                                     "nothing was lost — unlock the keyring and try again.")
-        return session
-
-    async def call_with_token(self, call: Callable[[PortalClient, Secret], Awaitable[T]]) -> T:
-        """Run a portal call with the session's token; a rejected token ends the session with a clear sentence."""
-        session = await self.fresh_session()
-        client = self.client(session.portal_url)
-        try:
-            return await call(client, session.access_token)
-        except TokenExpired:
-            session = await self.renew_after_rejection(session)
-            try:
-                return await call(client, session.access_token)
-            except TokenExpired:
-                self._expire_session(session)
-                raise NotSignedIn("The portal no longer accepts your session; sign in again.") from None
-
-    async def fresh_session(self) -> Session:
-        """The current session; subclasses with refresh tokens renew it first when it nears expiry."""
-        return self._require_session()
-
-    async def renew_after_rejection(self, session: Session) -> Session:
-        """Called once after a 498; without a refresh token the only way on is to sign in again."""
-        self._expire_session(session)
-        raise NotSignedIn(f"Your session on {session.portal_url} has expired or was revoked; sign in again.")
-
-    def _expire_session(self, session: Session) -> None:
-        with self.edit_state() as state:
-            if state.session is not None and state.session.access_token == session.access_token:
-                state.session = None
-                state.last_username = session.username
-
-    async def _revoke(self, client: PortalClient, session: Session) -> None:
-        token = session.refresh_token or session.access_token
-        if token is not None:
-            await client.revoke_token(token, client_id=self.settings.portal.client_id)
-
-    async def _revoke_quietly(self, client: PortalClient, session: Session) -> None:
-        try:
-            await self._revoke(client, session)
-        except AllSourceError as error:
-            log.warning("Could not revoke a token at %s: %s", session.portal_url, error.user_message)
-
     # --- reading the license ------------------------------------------------------------------------------------
-    async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str):
+    async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str
+                                     ) -> tuple[User, LicenseInfo]:
         user, license_info = await asyncio.gather(client.community_self(token),
                                                   self._read_license_only(client, token, username))
         if user.disabled:
@@ -161,7 +115,7 @@ class SessionFlows(ServiceCore):
 
     async def _read_license_only(self, client: PortalClient, token: Secret, username: str) -> LicenseInfo:
         # The listing id is remembered per portal, so that its entitlements join the first batch of requests
-        state = self.read_state()
+        state = self.core.read_state()
         cached_id = state.listing_ids.get(client.portal_url) or (state.license.listing_id if state.license else None)
         user_type, listings, cached_entitlements = await asyncio.gather(
             client.user_license_type(username, token), client.provisioned_listings(username, token),
@@ -176,9 +130,10 @@ class SessionFlows(ServiceCore):
                              included=[e for app in included for e in app.entitlements],
                              assigned=entitlements.entitlements if entitlements else (),
                              listing_id=listing_id, disconnected=bool(entitlements and entitlements.disconnected),
-                             checked_at=self.clock.now())
+                             checked_at=self.core.clock.now())
 
-    async def _entitlements_or_none(self, client: PortalClient, listing_id: str | None, username: str, token: Secret):
+    async def _entitlements_or_none(self, client: PortalClient, listing_id: str | None, username: str,
+                                    token: Secret) -> UserEntitlements | None:
         if not listing_id:
             return None
         try:
@@ -187,16 +142,16 @@ class SessionFlows(ServiceCore):
             return None
 
 
-def _remember_listing(state, portal_url: str, license_info: LicenseInfo) -> None:
+def _remember_listing(state: AppState, portal_url: str, license_info: LicenseInfo) -> None:
     if license_info.listing_id:
         state.listing_ids[portal_url] = license_info.listing_id
 
 
-def _remember_portal(state, url: str) -> None:
+def _remember_portal(state: AppState, url: str) -> None:
     if url not in state.portal_urls:
         state.portal_urls.append(url)
     if state.active_portal is None:
         state.active_portal = url
 
 
-__all__ = ["SessionFlows", "PortalUnreachable"]
+__all__ = ["SessionFlows"]

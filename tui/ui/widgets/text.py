@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from tui.core.errors import (AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
                         PortalTLSError, PortalUnreachable, UnexpectedResponse)
 from tui.core.models import LEVELS, LicenseInfo
+from tui.service.portals import PortalConnection
 from tui.service.status import Status
 
 KEY = "🔑"
@@ -106,7 +107,7 @@ def extension_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
     return [(name, yes_no(licensed)) for name, licensed in license_info.extensions.items()]
 
 
-def portal_marks(connection: dict) -> str:
-    marks = [ACTIVE_MARK if connection["active"] else "", KEY_MARK if connection["licensing"] else "",
-             "signed in" if connection["signed_in"] else ""]
+def portal_marks(connection: PortalConnection) -> str:
+    marks = [ACTIVE_MARK if connection.active else "", KEY_MARK if connection.licensing else "",
+             "signed in" if connection.signed_in else ""]
     return " · ".join(mark for mark in marks if mark) or "not active, not signed in"
