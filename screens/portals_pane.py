@@ -20,7 +20,7 @@ from screens.add_portal_dialog import AddPortalDialog
 from screens.confirm_dialog import ConfirmDialog
 from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
-from tui.service.portals import PortalConnection
+from tui.service.status import PortalConnection
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
 

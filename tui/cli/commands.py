@@ -11,8 +11,9 @@ from pathlib import Path
 
 from tui.cli.output import license_lines, print_json, print_lines, status_lines
 from tui.core.errors import NotSignedIn, UsageError
+from tui.service.actions import Action, refuse_unless
 from tui.service.licensing import LicensingService, open_service, resolve_locations
-from tui.service.portals import PortalConnection
+from tui.service.status import PortalConnection
 from tui.core.redact import configure_logging
 
 
@@ -47,6 +48,7 @@ async def cmd_license(service: LicensingService, args) -> int:
 
 
 async def cmd_sign_in(service: LicensingService, args) -> int:
+    refuse_unless(service.status(), Action.SIGN_IN)  # before asking for a password that would not be used
     if args.sso:
         from tui.cli.sso import sign_in_with_sso  # noqa: PLC0415
 
@@ -79,6 +81,7 @@ async def cmd_offline(service: LicensingService, args) -> int:
         await service.check_in()
         print_lines(["Checked in: the license is online again."] + status_lines(service.status()))
         return 0
+    refuse_unless(service.status(), Action.AUTHORIZE_OFFLINE)  # before asking whether to stay connected
     connect = args.connect
     if connect is None:
         connect = _ask_connect()

@@ -11,8 +11,9 @@ from tui.core.clock import Clock, SystemClock
 from tui.core.machine import MachineIdentity
 from tui.core.models import LicensingPortal
 from tui.core.settings import Settings
-from tui.state.store import StateStore
+from tui.service.status import Status, build_status
 from tui.state.model import AppState
+from tui.state.store import StateStore
 from tui.state.token_vault import TokenVault
 
 if TYPE_CHECKING:  # httpx costs a third of a second to import; `status` never needs it
@@ -70,6 +71,12 @@ class ServiceCore:
             return state.licensing_portal
         portal = self.settings.portal
         return LicensingPortal(url=portal.licensing_portal_url, kind=portal.licensing_portal_kind)
+
+    def status(self) -> Status:
+        """Session, portal, license and offline state from state.toml alone (no network)."""
+        state = self.read_state()
+        return build_status(state, portal=self.licensing_portal(state), machine=self.machine, now=self.clock.now(),
+                            secrets_location=self.secrets_location(), notices=self.notices())
 
     def notices(self) -> list[str]:
         return list(dict.fromkeys([*self.store.notices, *self.vault.notices]))

@@ -29,11 +29,11 @@ from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense
 from tui.core.settings import PortalKind, Settings
 from tui.service.core import ServiceCore
 from tui.service.offline import OfflineFlows
-from tui.service.portals import PortalConnection, PortalFlows
+from tui.service.portals import PortalFlows
 from tui.service.renewal import RenewalFlows
 from tui.service.session import SessionFlows
 from tui.service.sso import SsoFlows, SsoRequest
-from tui.service.status import Status, build_status
+from tui.service.status import PortalConnection, Status
 from tui.state.model import AppState
 from tui.state.store import StateStore
 
@@ -101,9 +101,7 @@ class LicensingService:
 
     def status(self) -> Status:
         """Session, portal, license and offline state from state.toml alone (no network)."""
-        state = self.read_state()
-        return build_status(state, portal=self.licensing_portal(state), machine=self.machine, now=self.clock.now(),
-                            secrets_location=self.secrets_location(), notices=self.notices())
+        return self.core.status()
 
     async def aclose(self) -> None:
         await self.core.aclose()

@@ -13,14 +13,14 @@ import uuid
 
 from typing import TYPE_CHECKING
 
-from tui.core.errors import LicenseRuleError, NoLicenseError, NotSignedIn, PortalRefused, PortalUnreachable, UsageError
+from tui.core.errors import NoLicenseError, PortalRefused, PortalUnreachable, UsageError
 from tui.core.models import LicenseInfo, OfflineIntent, OfflineLicense
+from tui.service.actions import Action, refuse_unless
 from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 from tui.service.session import SessionFlows
-from tui.state.model import AppState
 
 if TYPE_CHECKING:
     from tui.portal.models import Checkout
@@ -58,16 +58,20 @@ class OfflineFlows:
         return self.core.read_state().workstation_alias or self.core.machine.hostname
 
     async def authorize_offline(self, *, connect: bool) -> OfflineLicense:
-        """Check the license out to this computer; ``connect=False`` then ends the portal session."""
-        if self.core.read_state().intents.get(self.core.machine.machine_key):
-            recovered = await self.recover_checkout()  # an earlier attempt may have reached the portal
-            if recovered is not None:
-                if not connect:
-                    await self.session.sign_out()
-                return recovered
+        """Check the license out to this computer; ``connect=False`` then ends the portal session.
+
+        A check-out interrupted earlier (its answer lost) is resolved first by asking the portal: never two.
+        """
+        refuse_unless(self.core.status(), Action.AUTHORIZE_OFFLINE)
+        offline = await self.recover_checkout()  # no intent on record: None, without asking the portal
+        if offline is None:
+            offline = await self._check_out()
+        if not connect:
+            await self.session.sign_out()
+        return offline
+
+    async def _check_out(self) -> OfflineLicense:
         state = self.core.read_state()
-        if state.offline.get(self.core.machine.machine_key):
-            raise LicenseRuleError("ArcGIS AllSource is already authorized to work offline on this computer.")
         session = self.tokens.require_session()
         cached = state.license
         if cached is None or cached.level is None or not cached.listing_id:
@@ -90,10 +94,7 @@ class OfflineFlows:
         except Exception:
             self._drop_intent(intent)
             raise  # a cancelled task or Ctrl-C is no Exception: its intent stays, the request may have reached the portal
-        offline = self._store_checkout(intent, checkout, session.full_name)
-        if not connect:
-            await self.session.sign_out()
-        return offline
+        return self._store_checkout(intent, checkout, session.full_name)
 
     def _store_checkout(self, intent: OfflineIntent, checkout: Checkout, full_name: str) -> OfflineLicense:
         cached = self.core.read_state().license
@@ -129,21 +130,10 @@ class OfflineFlows:
         return self._store_checkout(intent, checkout, session.full_name if session else "")
 
     async def check_in(self) -> LicenseInfo | None:
-        """Return the offline license; needs this computer, this OS user and a session on the licensing portal."""
-        state = self.core.read_state()
-        offline = state.offline.get(self.core.machine.machine_key)
-        if offline is None:
-            raise LicenseRuleError(self._not_offline_here(state))
-        if offline.os_user != self.core.machine.os_user:
-            raise LicenseRuleError("This offline license was authorized by another user account on this computer; "
-                                   "sign in to the operating system as that user to check it in.")
-        if offline.device_credential is None:
-            raise LicenseRuleError("The credential needed to check in this license is lost; ask your organization "
-                                   "administrator to release your offline license.")
-        session = state.session
-        if session is None or session.portal_url != offline.portal_url or not session.is_valid(self.core.clock.now()):
-            raise NotSignedIn(f"Sign in to your licensing portal {offline.portal_url} as {offline.username} to "
-                              "check in the license.")
+        """Return the offline license; the conditions (computer, OS user, credential, session) are Action.CHECK_IN's."""
+        refuse_unless(self.core.status(), Action.CHECK_IN)
+        offline = self.core.read_state().offline[self.core.machine.machine_key]
+        assert offline.device_credential is not None  # the CHECK_IN rule refuses without it
         try:
             await self.tokens.call_with_token(lambda client, token: client.check_in(
                 offline.license.listing_id or "", token, machine_id=offline.machine_id, os_user=offline.os_user,
@@ -153,10 +143,3 @@ class OfflineFlows:
         with self.core.edit_state() as state:
             state.offline.pop(self.core.machine.machine_key, None)
         return await self.session.refresh_license()
-
-    def _not_offline_here(self, state: AppState) -> str:
-        others = [o for key, o in state.offline.items() if key != self.core.machine.machine_key]
-        if others:
-            return (f"This license was authorized to work offline on another computer ('{others[0].alias}'); "
-                    "check it in from that computer.")
-        return "ArcGIS AllSource is not authorized to work offline on this computer; there is nothing to check in."

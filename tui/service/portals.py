@@ -3,28 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tui.core.errors import LicenseRuleError, PortalUnreachable, UsageError
+from tui.core.errors import PortalUnreachable, UsageError
 from tui.core.models import LicensingPortal
 from tui.core.settings import PortalKind
 from tui.core.urls import guess_kind, normalize_portal_url
+from tui.service.actions import Action, refuse_unless
 from tui.service.core import ServiceCore
 from tui.service.session import SessionFlows
+from tui.service.status import PortalConnection, portal_connections
 from tui.state.model import AppState
-
-
-@dataclass(frozen=True)
-class PortalConnection:
-    """One portal connection as the Portals tab and `portals list` show it."""
-
-    url: str
-    active: bool
-    licensing: bool
-    signed_in: bool
-
-    def to_json(self) -> dict[str, str | bool]:
-        return {"url": self.url, "active": self.active, "licensing": self.licensing, "signed_in": self.signed_in}
 
 
 class PortalFlows:
@@ -52,7 +39,7 @@ class PortalFlows:
             if state.session is not None and state.session.is_valid(self.core.clock.now()):
                 raise UsageError(f"You are signed in to {state.session.portal_url}; sign out first, or use "
                                  "`allsource-tui portal set` to move to another licensing portal.")
-            self._refuse_while_offline(state)
+            refuse_unless(self.core.status(), Action.CHANGE_LICENSING_PORTAL)
         portal = LicensingPortal(url=normalized, kind=actual)
         with self.core.edit_state() as state:
             state.licensing_portal = portal
@@ -65,7 +52,7 @@ class PortalFlows:
                                    ) -> LicensingPortal:
         """Change the licensing portal (takes effect at the next start); the old portal's session is ended."""
         normalized = normalize_portal_url(url, kind)
-        self._refuse_while_offline(self.core.read_state())
+        refuse_unless(self.core.status(), Action.CHANGE_LICENSING_PORTAL)
         try:
             actual = await self.probe_kind(normalized)
         except PortalUnreachable as error:
@@ -87,19 +74,10 @@ class PortalFlows:
             state.active_portal = normalized
         return portal
 
-    def _refuse_while_offline(self, state: AppState) -> None:
-        if state.offline.get(self.core.machine.machine_key):
-            raise LicenseRuleError("Your license is authorized to work offline; check the license in first, then "
-                                   "change the licensing portal.")
-
     # --- portal connections ---------------------------------------------------------------------------------------
     def portal_connections(self, state: AppState | None = None) -> list[PortalConnection]:
         state = state or self.core.read_state()
-        licensing = self.core.licensing_portal(state)
-        urls = list(dict.fromkeys([licensing.url, *state.portal_urls]))
-        active = state.active_portal or licensing.url
-        return [PortalConnection(url=url, active=url == active, licensing=url == licensing.url,
-                                 signed_in=bool(state.session and state.session.portal_url == url)) for url in urls]
+        return list(portal_connections(state, self.core.licensing_portal(state)))
 
     def add_portal(self, url: str) -> str:
         normalized = normalize_portal_url(url, guess_kind(url) or "enterprise")
@@ -109,10 +87,8 @@ class PortalFlows:
         return normalized
 
     def remove_portal(self, url: str) -> str:
+        refuse_unless(self.core.status(), Action.REMOVE_PORTAL, url)
         normalized = self._known_portal(url)
-        state = self.core.read_state()
-        if normalized == self.core.licensing_portal(state).url:
-            raise UsageError("The licensing portal can't be removed; change the licensing portal first.")
         with self.core.edit_state() as state:
             state.portal_urls = [u for u in state.portal_urls if u != normalized]
             if state.active_portal == normalized:
@@ -120,6 +96,7 @@ class PortalFlows:
         return normalized
 
     def activate_portal(self, url: str) -> str:
+        refuse_unless(self.core.status(), Action.ACTIVATE_PORTAL, url)
         normalized = self._known_portal(url)
         with self.core.edit_state() as state:
             state.active_portal = normalized

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tui.core.errors import Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused, UsageError
 from tui.core.models import LicenseInfo, Session
 from tui.core.secret import Secret, remember_secret
+from tui.service.actions import Action, availability, refuse_unless
 from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
 from tui.service.refusals import explain_refusal
@@ -76,10 +77,10 @@ class SessionFlows:
 
     async def sign_out(self) -> list[str]:
         """End the session: revoke it at the portal, then forget the tokens. Returns notices for the user."""
-        state = self.core.read_state()
-        session = state.session
-        if session is None:
-            return ["You were not signed in."]
+        answer = availability(self.core.status(), Action.SIGN_OUT)
+        session = self.core.read_state().session
+        if not answer.allowed or session is None:
+            return [answer.reason]
         notices: list[str] = []
         try:
             await self.tokens.revoke(self.core.client(session.portal_url), session)
@@ -94,6 +95,7 @@ class SessionFlows:
 
     async def refresh_license(self) -> LicenseInfo:
         """Read the license fresh from the licensing portal and remember it."""
+        refuse_unless(self.core.status(), Action.REFRESH_LICENSE)
         session = self.tokens.require_session()
         license_info = await self.tokens.call_with_token(
             lambda client, token: self._read_license_only(client, token, session.username))

@@ -17,6 +17,26 @@ def iso_utc(epoch: float | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class PortalConnection:
+    """One portal connection as the Portals tab and `portals list` show it."""
+
+    url: str
+    active: bool
+    licensing: bool
+    signed_in: bool
+
+    def to_json(self) -> dict[str, str | bool]:
+        return {"url": self.url, "active": self.active, "licensing": self.licensing, "signed_in": self.signed_in}
+
+
+def portal_connections(state: AppState, licensing: LicensingPortal) -> tuple[PortalConnection, ...]:
+    urls = list(dict.fromkeys([licensing.url, *state.portal_urls]))
+    active = state.active_portal or licensing.url
+    return tuple(PortalConnection(url=url, active=url == active, licensing=url == licensing.url,
+                                  signed_in=bool(state.session and state.session.portal_url == url)) for url in urls)
+
+
+@dataclass(frozen=True)
 class Status:
     licensing_portal: LicensingPortal
     active_portal: str
@@ -28,6 +48,10 @@ class Status:
     last_username: str | None
     secrets_location: str
     notices: tuple[str, ...] = field(default_factory=tuple)
+    os_user: str = ""                                   # this process's OS user (check-in must be by the same)
+    offline_elsewhere: OfflineLicense | None = None     # the user's license, checked out to another computer
+    checkout_interrupted: bool = False                  # a check-out intent of this computer awaits the portal
+    connections: tuple[PortalConnection, ...] = ()
 
     @property
     def username(self) -> str | None:
@@ -47,6 +71,9 @@ class Status:
         if self.offline is not None:
             return True
         return self.signed_in and self.session is not None and self.session.auto_sign_in
+
+    def signed_in_to(self, portal_url: str) -> bool:
+        return self.signed_in and self.session is not None and self.session.portal_url == portal_url
 
     def to_json(self) -> dict:
         offline = self.offline
@@ -87,7 +114,10 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
     if machine.machine_key in state.intents:
         notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
+    elsewhere = next((o for key, o in state.offline.items() if key != machine.machine_key), None)
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
-                  secrets_location=secrets_location, notices=tuple(notices + state.notices))
+                  secrets_location=secrets_location, notices=tuple(notices + state.notices), os_user=machine.os_user,
+                  offline_elsewhere=elsewhere, checkout_interrupted=machine.machine_key in state.intents,
+                  connections=portal_connections(state, portal))

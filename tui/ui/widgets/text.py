@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 from tui.core.errors import (AllSourceError, InvalidCredentials, LicenseRuleError, NoLicenseError, NotSignedIn,
                         PortalTLSError, PortalUnreachable, UnexpectedResponse)
 from tui.core.models import LEVELS, LicenseInfo
-from tui.service.portals import PortalConnection
-from tui.service.status import Status
+from tui.service.status import PortalConnection, Status
 
 KEY = "🔑"
 KEY_MARK = f"{KEY} licensing portal"
