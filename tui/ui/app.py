@@ -120,9 +120,12 @@ class LicenseApp(App[int]):
 
     def report(self, text: str, kind: Kind = "done") -> None:
         """An outcome: kept on the screen's status line, and shown as a toast (error toasts stay 10 s)."""
-        for line in self.screen.query("#status").results(StatusLine):
+        lines = list(self.screen.query("#status").results(StatusLine))
+        for line in lines:
             line.show(text, kind)
-        if kind == "error":
+        if not lines and kind in ("info", "busy"):  # e.g. the sign-in window: a toast, so no outcome is lost
+            self.notify(text, markup=False)
+        elif kind == "error":
             self.notify(text, title="Error", severity="error", timeout=10, markup=False)
         elif kind == "done":
             self.notify(text, markup=False)
