@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import MessageBox
+from screens.dialog import dialog_css
 
 
 def with_key(label: str, key: str) -> str:
@@ -22,8 +23,10 @@ def with_key(label: str, key: str) -> str:
     return label if label.rstrip().lower().endswith(hint) else f"{label} {hint}"
 
 
-class ConfirmDialog(MessageBox[bool]):
+class ConfirmDialog(ModalScreen[bool]):
     """Ask a question; dismisses with True for yes and False for no or Esc."""
+
+    DEFAULT_CSS = dialog_css("ConfirmDialog", fit_to_text=True)
 
     HELP = """
 ## Confirm

@@ -11,13 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import MessageBox
+from screens.dialog import dialog_css
 
 
-class MessageDialog(MessageBox[None]):
+class MessageDialog(ModalScreen[None]):
     """Show a message; every way out dismisses with None."""
+
+    DEFAULT_CSS = dialog_css("MessageDialog", fit_to_text=True)
 
     HELP = """
 ## Message

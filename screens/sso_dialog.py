@@ -19,6 +19,7 @@ from textual.worker import Worker
 from screens.dialog import Dialog
 from tui.ui import bindings as keys
 from tui.core.errors import AllSourceError
+from tui.core.models import LicenseInfo
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import StatusLine
@@ -26,7 +27,6 @@ from tui.ui.widgets.text import try_next
 
 if TYPE_CHECKING:
     from tui.service.licensing import LicensingService
-    from tui.core.models import LicenseInfo
     from tui.service.sso import SsoRequest
 
 INTRO = ("Open this link in a browser on any device, sign in with your organization's account, then paste the "
@@ -34,7 +34,7 @@ INTRO = ("Open this link in a browser on any device, sign in with your organizat
 COPIED = "Copied (if your terminal allows OSC 52); otherwise select the link with the mouse (Shift+drag)."
 
 
-class SsoDialog(Dialog["LicenseInfo | None"]):
+class SsoDialog(Dialog[LicenseInfo | None]):
     """Dismisses with the license once the pasted code has signed in, or None on cancel."""
 
     DEFAULT_CSS = """
