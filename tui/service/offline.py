@@ -23,7 +23,7 @@ from tui.service.renewal import RenewalFlows
 from tui.service.session import SessionFlows
 
 if TYPE_CHECKING:
-    from tui.portal.models import Checkout
+    from tui.portal.offline_ops import CheckOut
 
 MAX_ALIAS_LENGTH = 64
 
@@ -96,7 +96,7 @@ class OfflineFlows:
             raise  # a cancelled task or Ctrl-C is no Exception: its intent stays, the request may have reached the portal
         return self._store_checkout(intent, checkout, session.full_name)
 
-    def _store_checkout(self, intent: OfflineIntent, checkout: Checkout, full_name: str) -> OfflineLicense:
+    def _store_checkout(self, intent: OfflineIntent, checkout: CheckOut, full_name: str) -> OfflineLicense:
         cached = self.core.read_state().license
         license_info = build_license(user_type_name=cached.user_type if cached else None, included=(),
                                      assigned=checkout.entitlements, listing_id=intent.listing_id,
@@ -133,11 +133,12 @@ class OfflineFlows:
         """Return the offline license; the conditions (computer, OS user, credential, session) are Action.CHECK_IN's."""
         refuse_unless(self.core.status(), Action.CHECK_IN)
         offline = self.core.read_state().offline[self.core.machine.machine_key]
-        assert offline.device_credential is not None  # the CHECK_IN rule refuses without it
+        credential = offline.device_credential
+        assert credential is not None  # the CHECK_IN rule refuses without it
         try:
             await self.tokens.call_with_token(lambda client, token: client.check_in(
                 offline.license.listing_id or "", token, machine_id=offline.machine_id, os_user=offline.os_user,
-                device_credential=offline.device_credential))
+                device_credential=credential))
         except PortalRefused as refusal:
             raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
         with self.core.edit_state() as state:

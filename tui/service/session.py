@@ -54,6 +54,7 @@ class SessionFlows:
 
     async def adopt_session(self, client: PortalClient, session: Session) -> LicenseInfo:
         """Read the user and license with a new token, then store the session (or revoke it if unlicensed)."""
+        assert session.access_token is not None  # a new session always carries its token
         try:
             user, license_info = await self._read_user_and_license(client, session.access_token, session.username)
         except BaseException:

@@ -39,7 +39,8 @@ def split_pasted_code(pasted: str) -> tuple[str, str | None]:
     if "code=" in text and ("&" in text or "?" in text):
         query = urlsplit(text).query if "://" in text else text.split("?", 1)[-1]
         fields = parse_qs(query)
-        return (fields.get("code") or [""])[0], (fields.get("state") or [None])[0]
+        states = fields.get("state")
+        return (fields.get("code") or [""])[0], states[0] if states else None
     return text, None
 
 
