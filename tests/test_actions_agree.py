@@ -173,7 +173,15 @@ async def test_the_tui_answers_what_availability_says(state_name, service_in):
         settings = isinstance(app.screen, SettingsScreen)
         expect(availability(status, Action.OPEN_SETTINGS), settings, shown(app, toasts))
         if settings:
+            assert sign_out_key_enabled(app) == availability(status, Action.SIGN_OUT).allowed
             await offline_box_agrees(app, pilot, status, toasts)
+
+
+def sign_out_key_enabled(app: LicenseApp) -> bool:
+    """The Settings footer's Sign out key: shown enabled, or greyed."""
+    keys = [active for active in app.screen.active_bindings.values() if active.binding.action == "app.sign_out"]
+    assert len(keys) == 1
+    return keys[0].enabled
 
 
 async def offline_box_agrees(app: LicenseApp, pilot, status, toasts: list[str]) -> None:

@@ -222,6 +222,12 @@ class LicenseApp(App[int]):
             self.push_screen(SettingsScreen(self.status, tab=tab, focus_pane=focus_pane,
                                             config_path=self.config_path, state_path=self.service.store.path))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Footer keys from ``availability``: Sign out is greyed while there is no session to end."""
+        if action == "sign_out":
+            return availability(self.status, Action.SIGN_OUT).allowed or None
+        return True
+
     def action_licensing(self) -> None:
         self.action_settings("licensing", focus_pane=True)
 
