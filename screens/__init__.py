@@ -1,4 +1,5 @@
-"""The screens and dialogs of the TUI. Only tui/ui/app.py imports this package; screens never import tui.ui.app."""
+"""The screens and dialogs of the TUI. The App and its workflows (tui/ui/) open them; screens never import tui.ui.app:
+they post intents (tui/ui/intents.py) and render the Status the App posts down."""
 
 from screens.alias_dialog import AliasDialog
 from screens.confirm_dialog import ConfirmDialog

@@ -6,14 +6,15 @@ Focus starts on the "No" button, so a stray Enter never confirms a destructive a
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import MessageBox
+from screens.dialog import dialog_css, fit_message
 
 
 def with_key(label: str, key: str) -> str:
@@ -22,8 +23,13 @@ def with_key(label: str, key: str) -> str:
     return label if label.rstrip().lower().endswith(hint) else f"{label} {hint}"
 
 
-class ConfirmDialog(MessageBox[bool]):
+class ConfirmDialog(ModalScreen[bool]):
     """Ask a question; dismisses with True for yes and False for no or Esc."""
+
+    DEFAULT_CSS = dialog_css("ConfirmDialog", fit_to_text=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_message(self, event)
 
     HELP = """
 ## Confirm

@@ -6,18 +6,24 @@ The message is shown as plain text (never markup), so exception text with bracke
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import MessageBox
+from screens.dialog import dialog_css, fit_message
 
 
-class MessageDialog(MessageBox[None]):
+class MessageDialog(ModalScreen[None]):
     """Show a message; every way out dismisses with None."""
+
+    DEFAULT_CSS = dialog_css("MessageDialog", fit_to_text=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_message(self, event)
 
     HELP = """
 ## Message

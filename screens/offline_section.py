@@ -1,27 +1,24 @@
 """OfflineSection: the "Authorize ArcGIS AllSource to work offline" checkbox of the Licensing tab, its progress line and
 what the offline license is (authorized user, workstation alias, expiry).
 
-Checking the box or clearing it starts the offline flows of ``screens.offline_flow`` as App workers; while one runs the
-box is unavailable (disabled), and afterwards it shows what the service stored: a failed check-out leaves it clear.
+Checking the box posts AuthorizeOffline, clearing it CheckIn; the App runs the flow (tui/ui/workflows/offline.py) and
+shows its progress here with ``set_busy``. While one runs the box is unavailable (disabled), and afterwards it shows
+the Status the App posts down: a failed check-out leaves it clear.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Static
 
-from screens.offline_flow import authorize_offline, check_in_offline, run_offline
+from tui.service.actions import Action, availability
 from tui.service.status import Status
+from tui.ui.intents import AuthorizeOffline, CheckIn
 from tui.ui.widgets.checkbox import TextCheckbox
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.text import short_date
-
-if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
 
 LABEL = "Authorize ArcGIS AllSource to work offline"
 
@@ -35,8 +32,6 @@ class OfflineSection(Vertical):
         & #offline-details { margin-left: 2; }
     }
     """
-
-    app: LicenseApp  # type: ignore[assignment]
 
     def __init__(self, status: Status, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -59,8 +54,11 @@ class OfflineSection(Vertical):
 
     @property
     def available(self) -> bool:
-        """Whether the box can be used now: a check-out needs a session; a check-in starts from the license."""
-        return not self.busy and (self.status.offline is not None or self.status.signed_in)
+        """Whether the box can be used now: a check-out when ``availability`` allows it; a check-in whenever there is
+        an offline license here (the flow leads through the sign-in, or says why it can't be checked in here)."""
+        if self.busy:
+            return False
+        return self.status.offline is not None or availability(self.status, Action.AUTHORIZE_OFFLINE).allowed
 
     def show_status(self, status: Status) -> None:
         self.status = status
@@ -80,10 +78,9 @@ class OfflineSection(Vertical):
         event.stop()
         if self.busy:
             return
-        flow = authorize_offline if event.value else check_in_offline
         self._refocus = self.checkbox.has_focus
         self.set_busy(True)  # "the check box becomes unavailable and a prompt appears"
-        run_offline(self.app, flow(self.app, self))
+        self.post_message(AuthorizeOffline() if event.value else CheckIn())
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         if not self.is_attached:

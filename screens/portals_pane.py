@@ -8,7 +8,7 @@ greyed in the Footer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,15 +16,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from screens.add_portal_dialog import AddPortalDialog
-from screens.confirm_dialog import ConfirmDialog
-from tui.core.errors import AllSourceError
+from tui.service.status import PortalConnection
 from tui.ui import bindings as keys
+from tui.ui.intents import ActivatePortal, AddPortal, RemovePortal
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.text import ACTIVE_MARK, KEY_MARK, portal_marks
-
-if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
 
 LEGEND = (f"{ACTIVE_MARK}: the portal ArcGIS AllSource works with now.\n"
           f"{KEY_MARK}: the portal that validates your Named User license.\n"
@@ -35,14 +31,14 @@ LEGEND = (f"{ACTIVE_MARK}: the portal ArcGIS AllSource works with now.\n"
 class PortalRow(Static):
     """One connection: "› URL" on the first line when highlighted, its marks in words on the second."""
 
-    def __init__(self, connection: dict, index: int, *, highlighted: bool) -> None:
+    def __init__(self, connection: PortalConnection, index: int, *, highlighted: bool) -> None:
         super().__init__(markup=False, classes="portal-row")
         self.index = index
         self.show(connection, highlighted=highlighted)
 
-    def show(self, connection: dict, *, highlighted: bool) -> None:
+    def show(self, connection: PortalConnection, *, highlighted: bool) -> None:
         pointer = "›" if highlighted else " "
-        self.update(f"{pointer} {connection['url']}\n    {portal_marks(connection)}")
+        self.update(f"{pointer} {connection.url}\n    {portal_marks(connection)}")
         self.set_class(highlighted, "-highlighted")
 
 
@@ -66,11 +62,10 @@ class PortalsPane(VerticalScroll):
         bind(keys.PORTALS_REMOVE, "remove"),
     ]
     cursor: reactive[int] = reactive(0, bindings=True, init=False)
-    app: LicenseApp  # type: ignore[assignment]
 
-    def __init__(self, connections: list[dict], *, id: str | None = None) -> None:
+    def __init__(self, connections: Sequence[PortalConnection], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.connections = connections
+        self.connections = list(connections)
 
     def compose(self) -> ComposeResult:
         yield Label("Portal connections", classes="heading")
@@ -81,14 +76,14 @@ class PortalsPane(VerticalScroll):
         self.show_connections(self.connections)
 
     @property
-    def highlighted(self) -> dict | None:
+    def highlighted(self) -> PortalConnection | None:
         return self.connections[self.cursor] if 0 <= self.cursor < len(self.connections) else None
 
-    def show_connections(self, connections: list[dict], *, select: str | None = None) -> None:
+    def show_connections(self, connections: Sequence[PortalConnection], *, select: str | None = None) -> None:
         """Redraw the rows; the highlight stays on the same URL (or moves to ``select``)."""
-        current = select or (self.highlighted or {}).get("url")
-        self.connections = connections
-        urls = [connection["url"] for connection in connections]
+        current = select or (self.highlighted.url if self.highlighted else None)
+        self.connections = list(connections)
+        urls = [connection.url for connection in connections]
         index = urls.index(current) if current in urls else min(self.cursor, max(len(urls) - 1, 0))
         self.set_reactive(PortalsPane.cursor, index)
         self._draw()
@@ -116,7 +111,7 @@ class PortalsPane(VerticalScroll):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.highlighted
         if action == "activate":
-            return (row is not None and (not row["active"] or _needs_sign_in(row))) or None
+            return (row is not None and (not row.active or _needs_sign_in(row))) or None
         if action == "remove":
             return row is not None or None
         return True
@@ -127,47 +122,16 @@ class PortalsPane(VerticalScroll):
 
     def action_activate(self) -> None:
         """Make the highlighted portal active; on the licensing portal without a session, also go and sign in."""
-        row = self.highlighted
-        if row is None:
-            return
-        if not row["active"]:
-            self._apply(lambda: self.app.service.activate_portal(row["url"]), "{} is now the active portal.")
-        if _needs_sign_in(row):
-            self.app.show_sign_in("Sign in to your licensing portal.")
+        if self.highlighted is not None:
+            self.post_message(ActivatePortal(self.highlighted.url))
 
     def action_add(self) -> None:
-        self.app.push_screen(AddPortalDialog(self.app.service.add_portal), callback=self._added)
-
-    def _added(self, url: str | None) -> None:
-        if url is not None:
-            self.app.report(f"Added the portal connection {url}.")
-            self._refresh(select=url)
+        self.post_message(AddPortal())
 
     def action_remove(self) -> None:
-        row = self.highlighted
-        if row is None:
-            return
-        remove = lambda: self.app.service.remove_portal(row["url"])  # noqa: E731
-        if row["licensing"]:  # the service refuses with its sentence; nothing to confirm
-            self._apply(remove, "")
-            return
-        question = ConfirmDialog("Remove portal", f"Remove the portal connection {row['url']}?",
-                                 yes_label="Remove", no_label="Keep")
-        self.app.push_screen(question, callback=lambda yes: self._apply(remove, "Removed {}.") if yes else None)
-
-    def _apply(self, change, done: str) -> None:
-        try:
-            url = change()
-        except AllSourceError as error:
-            self.app.report(error.user_message, "error")
-            return
-        self.app.report(done.format(url))
-        self._refresh()
-
-    def _refresh(self, *, select: str | None = None) -> None:
-        self.show_connections(self.app.service.portal_connections(), select=select)
-        self.app.publish_status()  # the start page shows the active portal; Settings redraws this tab
+        if self.highlighted is not None:
+            self.post_message(RemovePortal(self.highlighted.url))
 
 
-def _needs_sign_in(row: dict) -> bool:
-    return bool(row["licensing"] and not row["signed_in"])
+def _needs_sign_in(row: PortalConnection) -> bool:
+    return bool(row.licensing and not row.signed_in)

@@ -1,13 +1,13 @@
 """SettingsScreen: side tabs (Licensing, Portals, About) on the left, the chosen tab's pane on the right.
 
 ↑/↓ move between the tabs and show each pane at once; Enter moves into the pane; 1–3 jump to a tab; Esc goes back to
-the start page. The refresh key asks the App to re-read the license.
+the start page. The refresh key asks the App to re-read the license (RefreshLicense); every pane redraws from the
+Status the App posts down (StatusChanged).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -20,12 +20,9 @@ from screens.licensing_pane import LicensingPane
 from screens.portals_pane import PortalsPane
 from tui.service.status import Status
 from tui.ui import bindings as keys
+from tui.ui.intents import RefreshLicense, StatusChanged
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
-
-if TYPE_CHECKING:
-    from tui.service.licensing import LicensingService
-    from tui.ui.app import LicenseApp
 
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
 
@@ -40,32 +37,31 @@ class SettingsScreen(Screen[None]):
         bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
         *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
     ]
-    app: LicenseApp  # type: ignore[assignment]
 
-    def __init__(self, service: LicensingService, *, tab: str = "licensing", focus_pane: bool = False,
-                 config_path: Path | None = None) -> None:
+    def __init__(self, status: Status, *, tab: str = "licensing", focus_pane: bool = False,
+                 config_path: Path | None = None, state_path: Path) -> None:
         super().__init__()
-        self.service = service
+        self.status = status
+        self.state_path = state_path
         self.initial_tab = tab
         self.focus_pane = focus_pane
         self.config_path = config_path
 
     def compose(self) -> ComposeResult:
-        status = self.service.status()
+        status = self.status
         yield Label("Settings  ·  Esc returns to the start page", id="title")
         with Horizontal(id="main"):
             yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(TABS, 1)), id="tabs")
             with ContentSwitcher(initial=self.initial_tab, id="panes"):
                 yield LicensingPane(status, id="licensing")
-                yield PortalsPane(self.service.portal_connections(), id="portals")
-                yield AboutPane(status, config_path=self.config_path, state_path=self.service.store.path,
-                                warnings=self.service.settings.warnings, id="about")
+                yield PortalsPane(status.connections, id="portals")
+                yield AboutPane(status, config_path=self.config_path, state_path=self.state_path,
+                                warnings=status.config_warnings, id="about")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show_tab(self.initial_tab, focus_pane=self.focus_pane)
-        self.app.status_signal.subscribe(self, self.show_status)
 
     # --- tabs ----------------------------------------------------------------------------------------------------
     @property
@@ -94,13 +90,17 @@ class SettingsScreen(Screen[None]):
         self.dismiss(None)
 
     # --- status and refresh ----------------------------------------------------------------------------------------
-    def show_status(self, status: Status) -> None:
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.show_status(event.status, select=event.select)
+
+    def show_status(self, status: Status, *, select: str | None = None) -> None:
+        self.status = status
         self.query_one(LicensingPane).loading = False
         self.query_one(LicensingPane).show_status(status)
-        self.query_one(PortalsPane).show_connections(self.service.portal_connections())
+        self.query_one(PortalsPane).show_connections(status.connections, select=select)
         self.query_one(AboutPane).show_status(status)
 
     def action_refresh(self) -> None:
         """Re-read the license; the pane shows its loading state until the App publishes the new status."""
         self.query_one(LicensingPane).loading = True
-        self.app.check_license()
+        self.post_message(RefreshLicense())

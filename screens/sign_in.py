@@ -1,34 +1,28 @@
 """SignInScreen: the ArcGIS Sign In window (first start, after sign-out, or when the session can't be renewed).
 
-Focus starts in Username, Tab moves to Password, Enter signs in from any field. The sign-in runs in an exclusive
-worker owned by this screen, so a second Enter replaces the first attempt and the keys keep answering meanwhile.
+Focus starts in Username, Tab moves to Password, Enter signs in from any field. Enter posts the SignIn intent; the
+App runs the sign-in as an exclusive worker (``attempt``), so a second Enter replaces the first attempt and the keys
+keep answering meanwhile. The App shows its progress and failure here with ``set_busy`` and ``show_failure``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
-from screens.sso_dialog import SsoDialog
 from tui.core.errors import AllSourceError
+from tui.service.status import Status
 from tui.ui import bindings as keys
+from tui.ui.intents import ConfigurePortal, SignIn, SignInWithSso
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import try_next
-
-if TYPE_CHECKING:
-    from tui.service.licensing import LicensingService
-    from tui.ui.app import LicenseApp
 
 
 class SignInScreen(Screen[None]):
@@ -41,24 +35,19 @@ class SignInScreen(Screen[None]):
         bind(keys.SIGN_IN_SSO, "sign_in_sso"),
     ]
 
-    app: LicenseApp  # type: ignore[assignment]
-
-    class SignedIn(Message):
-        """Posted (and bubbled to the App) once the service has stored the new session."""
-
-    def __init__(self, service: LicensingService, *, notice: str = "", demo_hint: str = "") -> None:
+    def __init__(self, status: Status, *, notice: str = "", demo_hint: str = "") -> None:
         super().__init__()
-        self.service = service
+        self.status = status
         self.notice = notice
         self.demo_hint = demo_hint
-        self._attempt: Worker[None] | None = None
+        self.attempt: Worker[None] | None = None  # the App's sign-in worker for this form
 
     def compose(self) -> ComposeResult:
-        status = self.service.status()
+        status = self.status
         portal = status.licensing_portal
         # With the username filled in, the next thing typed is the password: focus must be where it stays hidden,
         # never on the visible Username field (a password typed there would be shown in clear text).
-        self.AUTO_FOCUS = "#password" if status.last_username else "#username"
+        self.AUTO_FOCUS = "#password" if status.last_username else "#username"  # type: ignore[misc]  # read per instance
         with VerticalScroll(id="body"):
             with Vertical(id="form"):
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)
@@ -119,31 +108,22 @@ class SignInScreen(Screen[None]):
             self._show_problem(f"Type your {empty.id} to sign in.", "")
             empty.focus()
             return
-        self._attempt = self._sign_in(username, password, self.query_one("#auto", Checkbox).value)
+        self.post_message(SignIn(username, password, self.query_one("#auto", Checkbox).value))
 
     def action_sign_in_sso(self) -> None:
         """Sign in with your organization: a pending password sign-in is abandoned, the dialog takes the code."""
         self.action_cancel_sign_in()
-        self.app.push_screen(SsoDialog(self.service, auto=self.query_one("#auto", Checkbox).value),
-                             self._after_sso)
-
-    def _after_sso(self, license_info: object | None) -> None:
-        if license_info is not None:
-            self._signed_in()
-
-    def _signed_in(self) -> None:
-        """The one "signed in" path of this window, for the password and the SSO sign-in alike."""
-        self.post_message(self.SignedIn())
+        self.post_message(SignInWithSso(self.query_one("#auto", Checkbox).value))
 
     def action_configure(self) -> None:
         """Configure your licensing options; a pending sign-in to the old portal is abandoned first."""
         self.action_cancel_sign_in()
-        self.app.action_configure_portal()
+        self.post_message(ConfigurePortal())
 
     def action_cancel_sign_in(self) -> None:
-        if self.signing_in:
-            self._attempt.cancel()  # type: ignore[union-attr]
-            self._set_busy(False)
+        if self.attempt is not None and self.signing_in:
+            self.attempt.cancel()
+            self.set_busy(False)
             self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -153,23 +133,10 @@ class SignInScreen(Screen[None]):
 
     @property
     def signing_in(self) -> bool:
-        return self._attempt is not None and not self._attempt.is_finished
+        return self.attempt is not None and not self.attempt.is_finished
 
-    # --- the worker ----------------------------------------------------------------------------------------------
-    @work(exclusive=True, group="portal")
-    async def _sign_in(self, username: str, password: str, auto: bool) -> None:
-        self._set_busy(True, f"Signing in to {self.service.licensing_portal().url} as {username}…")
-        try:
-            await self.service.sign_in(username, password, auto=auto)
-        except AllSourceError as error:
-            self._after_failure(error)
-        else:
-            self._signed_in()
-        finally:
-            if get_current_worker() is self._attempt:  # a newer attempt (a second Enter) keeps its progress line
-                self._set_busy(False)
-
-    def _after_failure(self, error: AllSourceError) -> None:
+    # --- what the App shows here ---------------------------------------------------------------------------------
+    def show_failure(self, error: AllSourceError) -> None:
         self._show_problem(error.user_message, try_next(error))
         self.password.value = ""
         self.password.focus()
@@ -178,7 +145,9 @@ class SignInScreen(Screen[None]):
         self.error_line.show(text, kind)
         self.query_one("#try-next", StatusLine).show(advice)
 
-    def _set_busy(self, busy: bool, text: str = "") -> None:
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        if not self.is_mounted:
+            return  # signed in: the start page has replaced this window
         progress = self.query_one("#progress", Progress)
         if busy:
             self._show_problem("", "")

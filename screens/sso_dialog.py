@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from screens.dialog import Dialog
 from tui.core.errors import AllSourceError
+from tui.core.models import LicenseInfo
 from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -33,7 +34,7 @@ INTRO = ("Open this link in a browser on any device, sign in with your organizat
 COPIED = "Copied (if your terminal allows OSC 52); otherwise select the link with the mouse (Shift+drag)."
 
 
-class SsoDialog(Dialog["LicenseInfo | None"]):
+class SsoDialog(Dialog[LicenseInfo | None]):
     """Dismisses with the license once the pasted code has signed in, or None on cancel."""
 
     DEFAULT_CSS = """

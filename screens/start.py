@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from tui.service.actions import Action, availability
 from tui.service.status import Status
 from tui.ui import bindings as keys
+from tui.ui.intents import ShowSignIn, StatusChanged
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import KEY, identity_line, license_summary, tls_mark
-
-if TYPE_CHECKING:
-    from tui.service.licensing import LicensingService
-    from tui.ui.app import LicenseApp
 
 
 class StartScreen(Screen[None]):
@@ -27,13 +23,11 @@ class StartScreen(Screen[None]):
         bind(keys.START_LICENSING, "app.licensing"),
         bind(keys.START_SIGN_IN, "sign_in"),
     ]
-    app: LicenseApp  # type: ignore[assignment]
 
-    def __init__(self, service: LicensingService, *, notice: str = "") -> None:
+    def __init__(self, status: Status, *, notice: str = "") -> None:
         super().__init__()
-        self.service = service
+        self.status = status
         self.notice = notice
-        self._signed_in = True
 
     def compose(self) -> ComposeResult:
         yield Label("", id="identity", markup=False)
@@ -49,29 +43,26 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#summary").border_title = "ArcGIS AllSource"
-        self.show_status(self.service.status())
-        self.app.status_signal.subscribe(self, self.show_status)
+        self.show_status(self.status)
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.show_status(self.service.status())
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.show_status(event.status)
 
     def show_status(self, status: Status) -> None:
-        verify_tls = self.service.settings.network.verify_tls
-        self.query_one("#identity", Label).update(identity_line(status) + tls_mark(verify_tls))
+        self.query_one("#identity", Label).update(identity_line(status) + tls_mark(status.tls_verification))
         lines = license_summary(status) + [""] * 4
         for index in range(4):
             self.query_one(f"#summary-{index}", Static).update(lines[index])
         portal = status.licensing_portal
         self.query_one("#licensing-portal", Label).update(f"{KEY} Licensing portal: {portal.url} ({portal.kind_label})")
-        self._signed_in = status.signed_in
+        self.status = status
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sign_in":
-            return not self._signed_in  # shown only while working offline without a session
+            return availability(self.status, Action.SIGN_IN).allowed  # e.g. while working offline
         return True
 
     def action_sign_in(self) -> None:
-        self.app.show_sign_in("Sign in to your licensing portal (to check in your offline license, use the "
-                              "account that authorized it).")
+        self.post_message(ShowSignIn("Sign in to your licensing portal (to check in your offline license, use the "
+                              "account that authorized it)."))

@@ -152,7 +152,7 @@ CRASH_AFTER_CHECKOUT = textwrap.dedent("""
 
     def crash(*args, **kwargs):
         os._exit(9)  # dies after the portal answered, before the offline license is written
-    service._store_checkout = crash
+    service.offline._store_checkout = crash
 
     async def main():
         await service.sign_in("pro_adv", "allsource-demo")

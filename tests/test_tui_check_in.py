@@ -34,7 +34,8 @@ async def test_clearing_the_box_asks_to_sign_in_then_checks_the_license_in(make_
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.screen.query_one("#username", Input).value == "pro_adv"
-        assert "to check in your offline license" in app.screen.query_one("#error").visual.plain
+        assert app.screen.query_one("#error").visual.plain == (  # the CHECK_IN availability sentence, as in the CLI
+            "Sign in to your licensing portal https://127.0.0.1:8443 as pro_adv to check in the license.")
         assert app.focused.id == "password"  # the username is filled in: the password is next, typed hidden
         await type_text(pilot, DEMO_PASSWORD)
         await pilot.press("enter")
@@ -76,23 +77,17 @@ async def test_another_os_user_is_refused_with_a_sentence(make_local_app):
         assert read_state_toml(app)["offline"]
 
 
-async def test_check_in_offers_to_make_the_licensing_portal_active(make_local_app):
+async def test_check_in_does_not_depend_on_the_active_portal(make_local_app):
+    """The license goes back to the portal that issued it, as `offline check-in` does: no prompt to switch, and the
+    active portal is left as the user chose it (the TUI used to insist on making the licensing portal active)."""
     app = await offline_app(make_local_app, connect=True)
     other = app.service.add_portal("https://127.0.0.1:8443/other")
     app.service.activate_portal(other)
     async with app.run_test() as pilot:
         await pilot.press("l", "w")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert "is not the active portal" in screen_text(app)
-        await pilot.press("n")
-        await settle(pilot)
-        assert status_line(app).startswith("Error: Your licensing portal https://127.0.0.1:8443 is not the active")
-        assert checkbox(app).value is True and app.service.status().active_portal == other
-        await pilot.press("w")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert not any(isinstance(screen, ConfirmDialog) for screen in app.screen_stack)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.service.status().active_portal == "https://127.0.0.1:8443"
         assert app.service.status().offline is None
+        assert app.service.status().active_portal == other

@@ -217,7 +217,7 @@ async def interrupted_check_out(make_local_app, *, then_sign_out: bool = False) 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    service._store_checkout = crash
+    service.offline._store_checkout = crash
     try:
         await service.authorize_offline(connect=True)
     except KeyboardInterrupt:

@@ -239,7 +239,7 @@ async def test_a_second_enter_replaces_the_pending_attempt_and_signs_in_once(mak
     async with app.run_test() as pilot:
         await type_fields(pilot, "pro_adv", DEMO_PASSWORD)
         await pilot.press("enter")
-        first = app.screen._attempt
+        first = app.screen.attempt
         await pilot.press("enter")
         assert first.is_cancelled and app.screen.signing_in
         assert "Signing in to" in screen_text(app)  # the newer attempt keeps its progress line

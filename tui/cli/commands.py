@@ -15,7 +15,9 @@ from tui.cli.admin import cmd_admin
 from tui.cli.output import license_lines, print_json, print_lines, print_status, status_lines, warn_about_config
 from tui.core.errors import InvalidCredentials, PortalUnreachable, UsageError
 from tui.core.redact import configure_logging
+from tui.service.actions import Action, refuse_unless
 from tui.service.licensing import LicensingService, open_service, resolve_locations
+from tui.service.status import PortalConnection
 
 SIGN_IN_BUDGET_SECONDS = 120.0
 
@@ -42,7 +44,7 @@ async def run_command(args: argparse.Namespace) -> int:
 
 
 async def cmd_status(service: LicensingService, args) -> int:
-    return print_status(service.status(), verify_tls=service.settings.network.verify_tls, as_json=args.json)
+    return print_status(service.status(), as_json=args.json)
 
 
 async def cmd_license(service: LicensingService, args) -> int:
@@ -53,6 +55,7 @@ async def cmd_license(service: LicensingService, args) -> int:
 
 
 async def cmd_sign_in(service: LicensingService, args) -> int:
+    refuse_unless(service.status(), Action.SIGN_IN)  # before asking for a password that would not be used
     if args.sso:
         from tui.cli.sso import sign_in_with_sso
 
@@ -102,6 +105,7 @@ async def cmd_offline(service: LicensingService, args) -> int:
         await service.check_in()
         print_lines(["Checked in: the license is online again.", *status_lines(service.status())])
         return 0
+    refuse_unless(service.status(), Action.AUTHORIZE_OFFLINE)  # before asking whether to stay connected
     connect = args.connect
     if connect is None:
         connect = _ask_connect()
@@ -135,7 +139,7 @@ async def cmd_portals(service: LicensingService, args) -> int:
     if action == "list":
         connections = service.portal_connections()
         if args.json:
-            print_json({"portals": connections})
+            print_json({"portals": [connection.to_json() for connection in connections]})
         else:
             print_lines([_connection_line(c) for c in connections])
         return 0
@@ -144,9 +148,9 @@ async def cmd_portals(service: LicensingService, args) -> int:
     return 0
 
 
-def _connection_line(connection: dict) -> str:
-    marks = ("✓ active" if connection["active"] else "        ") + ("  🔑 licensing" if connection["licensing"] else "")
-    return f"{connection['url']}  {marks}".rstrip()
+def _connection_line(connection: PortalConnection) -> str:
+    marks = ("✓ active" if connection.active else "        ") + ("  🔑 licensing" if connection.licensing else "")
+    return f"{connection.url}  {marks}".rstrip()
 
 
 def _prompt(label: str, default: str | None) -> str:

@@ -95,4 +95,4 @@ def _print_status(call: StatusCall) -> int:
     store = StateStore(folder)
     machine = current_machine(fallback_dir=folder)
     status = read_status(settings, store, TokenVault(settings.secrets), machine, time.time())
-    return print_status(status, verify_tls=settings.network.verify_tls, as_json=call.as_json)
+    return print_status(status, as_json=call.as_json)

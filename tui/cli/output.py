@@ -77,13 +77,13 @@ def warn_about_config(warnings: tuple[str, ...]) -> None:
         sys.stderr.write(clean(f"Warning: {warning}") + "\n")
 
 
-def print_status(status: Status, *, verify_tls: bool, as_json: bool) -> int:
+def print_status(status: Status, *, as_json: bool) -> int:
     """What `allsource-tui status` prints, and its exit code (3 when neither signed in nor offline): shared by the
     full command line and the fast path (tui/cli/fast_status.py), so both always answer alike."""
     if as_json:
-        print_json({**status.to_json(), "tls_verification": verify_tls})
+        print_json(status.to_json())
     else:
-        print_lines(status_lines(status) + ([] if verify_tls else [TLS_OFF_LINE]))
+        print_lines(status_lines(status) + ([] if status.tls_verification else [TLS_OFF_LINE]))
     if not status.signed_in and status.offline is None:
         sys.stderr.write("You are not signed in; run `allsource-tui sign-in`.\n")
         return EXIT_NOT_SIGNED_IN

@@ -89,7 +89,7 @@ async def all_user_entitlements(call: Call) -> dict:
 
 
 def page_of(entries: list, key: str, start: int, num: int) -> dict:
-    """One page of a list in ArcGIS's paging envelope (portal-protocol §0: 1-based start, nextStart -1 at the end)."""
+    """One page of a list in ArcGIS's paging envelope (1-based start, nextStart -1 at the end)."""
     page = entries[start - 1: start - 1 + num]
     next_start = start + num if start - 1 + num < len(entries) else -1
     return {key: page, "total": len(entries), "start": start, "num": len(page), "nextStart": next_start}

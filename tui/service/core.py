@@ -1,4 +1,5 @@
-"""What every workflow of LicensingService needs: settings, state, machine identity, clock and portal clients."""
+"""ServiceCore: what every part of LicensingService shares — settings, state, machine identity, clock, the token
+vault and the portal clients. The parts (session, renewal, offline, portals, SSO) each hold this one core."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tui.core.clock import Clock, SystemClock
 from tui.core.machine import MachineIdentity
 from tui.core.models import LicensingPortal
 from tui.core.settings import Settings
+from tui.service.status import Status, read_status
 from tui.state.model import AppState
 from tui.state.store import StateStore
 from tui.state.token_vault import TokenVault
@@ -36,12 +38,6 @@ class ServiceCore:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        await self.aclose()
 
     def client(self, portal_url: str) -> PortalClient:
         """A client of ``portal_url``; all clients share one connection pool (created on first use)."""
@@ -76,6 +72,10 @@ class ServiceCore:
             return state.licensing_portal
         portal = self.settings.portal
         return LicensingPortal(url=portal.licensing_portal_url, kind=portal.licensing_portal_kind)
+
+    def status(self) -> Status:
+        """Session, portal, license and offline state from state.toml alone (no network)."""
+        return read_status(self.settings, self.store, self.vault, self.machine, self.clock.now())
 
     def notices(self) -> list[str]:
         return list(dict.fromkeys([*self.store.notices, *self.vault.notices]))

@@ -1,8 +1,8 @@
 """The AllSource license model: level and extensions from the user type and add-on entitlements.
 
-Rules (README "Which listing is ArcGIS AllSource"; portal-protocol §10, §15): the level is the highest one found in
-the app titled "ArcGIS AllSource" of the user type and in the user's entitlements on that listing; entitlement strings
-map to extension names, and a string we don't know is shown as it is.
+Rules (docs/portal-protocol.md, "Which listing is ArcGIS AllSource"): the level is the highest one found in the app
+titled "ArcGIS AllSource" of the user type and in the user's entitlements on that listing; entitlement strings map to
+extension names, and a string we don't know is shown as it is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ ALLSOURCE_TITLE = "arcgis allsource"
 
 LEVEL_ENTITLEMENTS = {"desktopbasicn": "Basic", "desktopstdn": "Standard", "desktopadvn": "Advanced"}
 
-# Known extension strings (portal-protocol §15); matched case-insensitively because scripts spell them both ways.
+# Known extension strings (docs/portal-protocol.md, "Which listing is ArcGIS AllSource"); matched case-insensitively
+# because scripts spell them both ways.
 EXTENSION_NAMES = {
     "3danalystn": "3D Analyst",
     "spatialanalystn": "Spatial Analyst",

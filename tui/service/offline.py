@@ -1,6 +1,7 @@
-"""Workstation alias, offline authorization (check-out) and check-in: the offline workflows of LicensingService.
+"""Workstation alias, offline authorization (check-out) and check-in: the offline part of LicensingService.
 
-Check-out is not idempotent at the product level, so it is made safe with an intent record (RELIABILITY LIC-2): the
+Check-out is not idempotent at the product level, so it is made safe with an intent record (docs/reliability.md,
+"Offline check-out"): the
 intent is saved before the portal call and carries an idempotency key the portal honours; a crash between the answer
 and the state write is resolved on the next run by asking the portal, never by checking out twice.
 """
@@ -9,12 +10,19 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from typing import TYPE_CHECKING
 
-from tui.core.errors import LicenseRuleError, NoLicenseError, NotSignedIn, PortalRefused, PortalUnreachable, UsageError
+from tui.core.errors import NoLicenseError, PortalRefused, PortalUnreachable, UsageError
 from tui.core.models import LicenseInfo, OfflineIntent, OfflineLicense
+from tui.service.actions import Action, refuse_unless
+from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
+from tui.service.session import SessionFlows
+
+if TYPE_CHECKING:
+    from tui.portal.offline_ops import CheckOut
 
 MAX_ALIAS_LENGTH = 64
 
@@ -31,116 +39,108 @@ def validate_alias(name: str) -> str:
     return alias
 
 
-class OfflineFlows(RenewalFlows):
+class OfflineFlows:
+    """Alias, check-out and check-in; signs out through ``session`` and calls the portal through ``tokens``."""
+
+    def __init__(self, core: ServiceCore, tokens: RenewalFlows, session: SessionFlows) -> None:
+        self.core = core
+        self.tokens = tokens
+        self.session = session
+
     def set_alias(self, name: str) -> str:
         alias = validate_alias(name)
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             state.workstation_alias = alias
         return alias
 
     def default_alias(self) -> str:
-        return self.read_state().workstation_alias or self.machine.hostname
+        return self.core.read_state().workstation_alias or self.core.machine.hostname
 
     async def authorize_offline(self, *, connect: bool) -> OfflineLicense:
-        """Check the license out to this computer; ``connect=False`` then ends the portal session."""
-        if self.read_state().intents.get(self.machine.machine_key):
-            recovered = await self.recover_checkout()  # an earlier attempt may have reached the portal
-            if recovered is not None:
-                if not connect:
-                    await self.sign_out()
-                return recovered
-        state = self.read_state()
-        if state.offline.get(self.machine.machine_key):
-            raise LicenseRuleError("ArcGIS AllSource is already authorized to work offline on this computer.")
-        session = self._require_session()
+        """Check the license out to this computer; ``connect=False`` then ends the portal session.
+
+        A check-out interrupted earlier (its answer lost) is resolved first by asking the portal: never two.
+        """
+        refuse_unless(self.core.status(), Action.AUTHORIZE_OFFLINE)
+        offline = await self.recover_checkout()  # no intent on record: None, without asking the portal
+        if offline is None:
+            offline = await self._check_out()
+        if not connect:
+            await self.session.sign_out()
+        return offline
+
+    async def _check_out(self) -> OfflineLicense:
+        state = self.core.read_state()
+        session = self.tokens.require_session()
         cached = state.license
         if cached is None or cached.level is None or not cached.listing_id:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         intent = OfflineIntent(intent_id=uuid.uuid4().hex, portal_url=session.portal_url, username=session.username,
-                               machine_id=self.machine.machine_key, listing_id=cached.listing_id,
-                               started_at=self.clock.now())
-        with self.edit_state() as state:
+                               machine_id=self.core.machine.machine_key, listing_id=cached.listing_id,
+                               started_at=self.core.clock.now())
+        with self.core.edit_state() as state:
             state.intents[intent.machine_id] = intent
         alias = self.default_alias()
         try:
-            checkout = await self.call_with_token(lambda client, token: client.check_out(
-                intent.listing_id, token, machine_id=intent.machine_id, os_user=self.machine.os_user, alias=alias,
+            checkout = await self.tokens.call_with_token(lambda client, token: client.check_out(
+                intent.listing_id, token, machine_id=intent.machine_id, os_user=self.core.machine.os_user, alias=alias,
                 intent_id=intent.intent_id))
         except PortalUnreachable:
             raise  # the intent stays: the next run asks the portal what happened
         except PortalRefused as refusal:
             self._drop_intent(intent)
-            raise explain_refusal(refusal, this_machine=self.machine.machine_key) from None
+            raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
         except Exception:
             self._drop_intent(intent)
-            raise  # a cancelled task or Ctrl-C is no Exception: its intent stays, the request may have reached the portal
-        offline = self._store_checkout(intent, checkout, session.full_name)
-        if not connect:
-            await self.sign_out()
-        return offline
+            # a cancelled task or Ctrl-C is no Exception: its intent stays (the request may have reached the portal)
+            raise
+        return self._store_checkout(intent, checkout, session.full_name)
 
-    def _store_checkout(self, intent: OfflineIntent, checkout, full_name: str) -> OfflineLicense:
-        cached = self.read_state().license
+    def _store_checkout(self, intent: OfflineIntent, checkout: CheckOut, full_name: str) -> OfflineLicense:
+        cached = self.core.read_state().license
         license_info = build_license(user_type_name=cached.user_type if cached else None, included=(),
                                      assigned=checkout.entitlements, listing_id=intent.listing_id,
-                                     disconnected=True, checked_at=self.clock.now())
+                                     disconnected=True, checked_at=self.core.clock.now())
         offline = OfflineLicense(portal_url=intent.portal_url, username=intent.username, full_name=full_name,
-                                 machine_id=intent.machine_id, os_user=self.machine.os_user,
+                                 machine_id=intent.machine_id, os_user=self.core.machine.os_user,
                                  alias=checkout.workstation_alias or self.default_alias(), license=license_info,
                                  expires_at=checkout.expires_at, checked_out_at=checkout.checked_out_at,
                                  device_credential=checkout.device_credential)
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             state.offline[intent.machine_id] = offline
             state.intents.pop(intent.machine_id, None)
         return offline
 
     def _drop_intent(self, intent: OfflineIntent) -> None:
-        with self.edit_state() as state:
+        with self.core.edit_state() as state:
             if (current := state.intents.get(intent.machine_id)) and current.intent_id == intent.intent_id:
                 state.intents.pop(intent.machine_id)
 
     async def recover_checkout(self) -> OfflineLicense | None:
         """Resolve an intent left by a crash: ask the portal whether that check-out happened."""
-        intent = self.read_state().intents.get(self.machine.machine_key)
+        intent = self.core.read_state().intents.get(self.core.machine.machine_key)
         if intent is None:
             return None
-        checkout = await self.call_with_token(lambda client, token: client.check_out_status(
+        checkout = await self.tokens.call_with_token(lambda client, token: client.check_out_status(
             intent.listing_id, token, machine_id=intent.machine_id, intent_id=intent.intent_id))
         if checkout is None:
             self._drop_intent(intent)
             return None
-        session = self.read_state().session
+        session = self.core.read_state().session
         return self._store_checkout(intent, checkout, session.full_name if session else "")
 
     async def check_in(self) -> LicenseInfo | None:
-        """Return the offline license; needs this computer, this OS user and a session on the licensing portal."""
-        state = self.read_state()
-        offline = state.offline.get(self.machine.machine_key)
-        if offline is None:
-            raise LicenseRuleError(self._not_offline_here(state))
-        if offline.os_user != self.machine.os_user:
-            raise LicenseRuleError("This offline license was authorized by another user account on this computer; "
-                                   "sign in to the operating system as that user to check it in.")
-        if offline.device_credential is None:
-            raise LicenseRuleError("The credential needed to check in this license is lost; ask your organization "
-                                   "administrator to release your offline license.")
-        session = state.session
-        if session is None or session.portal_url != offline.portal_url or not session.is_valid(self.clock.now()):
-            raise NotSignedIn(f"Sign in to your licensing portal {offline.portal_url} as {offline.username} to "
-                              "check in the license.")
+        """Return the offline license; the conditions (computer, OS user, credential, session) are Action.CHECK_IN's."""
+        refuse_unless(self.core.status(), Action.CHECK_IN)
+        offline = self.core.read_state().offline[self.core.machine.machine_key]
+        credential = offline.device_credential
+        assert credential is not None  # the CHECK_IN rule refuses without it
         try:
-            await self.call_with_token(lambda client, token: client.check_in(
+            await self.tokens.call_with_token(lambda client, token: client.check_in(
                 offline.license.listing_id or "", token, machine_id=offline.machine_id, os_user=offline.os_user,
-                device_credential=offline.device_credential))
+                device_credential=credential))
         except PortalRefused as refusal:
-            raise explain_refusal(refusal, this_machine=self.machine.machine_key) from None
-        with self.edit_state() as state:
-            state.offline.pop(self.machine.machine_key, None)
-        return await self.refresh_license()
-
-    def _not_offline_here(self, state) -> str:
-        others = [o for key, o in state.offline.items() if key != self.machine.machine_key]
-        if others:
-            return (f"This license was authorized to work offline on another computer ('{others[0].alias}'); "
-                    "check it in from that computer.")
-        return "ArcGIS AllSource is not authorized to work offline on this computer; there is nothing to check in."
+            raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
+        with self.core.edit_state() as state:
+            state.offline.pop(self.core.machine.machine_key, None)
+        return await self.session.refresh_license()

@@ -12,17 +12,17 @@ def explain_refusal(error: PortalRefused, *, this_machine: str) -> LicenseRuleEr
     if isinstance(error, OfflineNotOffered):
         return LicenseRuleError(error.message)
     code = error.message_code or ""
-    details = list(error.details) + ["", ""]
+    details = [*list(error.details), "", ""]
     alias, holder = details[0] or "unnamed computer", details[1]
     sentences = {
-        "ASTUI_COMPUTER_LIMIT": (f"You are already signed in to ArcGIS AllSource on {MAX_COMPUTERS} computers, the most a "
-                                 "Named User license allows; sign out on one of them and try again."),
+        "ASTUI_COMPUTER_LIMIT": (f"You are already signed in to ArcGIS AllSource on {MAX_COMPUTERS} computers, the "
+                                 "most a Named User license allows; sign out on one of them and try again."),
         "ASTUI_OFFLINE_DISABLED": ("Your organization's administrator has prevented taking ArcGIS AllSource offline; "
                                    "ask them to allow offline use, or keep working connected."),
-        "ASTUI_NO_LICENSE": ("You have no ArcGIS AllSource license to take offline; ask your organization administrator "
-                             "to assign you one."),
-        "ASTUI_WRONG_COMPUTER": (f"Your license was authorized to work offline on another computer ('{alias}'); check it "
-                                 "in from that computer."),
+        "ASTUI_NO_LICENSE": ("You have no ArcGIS AllSource license to take offline; ask your organization "
+                             "administrator to assign you one."),
+        "ASTUI_WRONG_COMPUTER": (f"Your license was authorized to work offline on another computer ('{alias}'); "
+                                 "check it in from that computer."),
         "ASTUI_WRONG_OS_USER": ("Your license was authorized to work offline by another user account on this computer; "
                                 "sign in to the operating system as that user to check it in."),
         "ASTUI_BAD_CREDENTIAL": ("The portal did not accept this computer's offline credential; ask your organization "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,26 @@ def iso_utc(epoch: float | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class PortalConnection:
+    """One portal connection as the Portals tab and `portals list` show it."""
+
+    url: str
+    active: bool
+    licensing: bool
+    signed_in: bool
+
+    def to_json(self) -> dict[str, str | bool]:
+        return {"url": self.url, "active": self.active, "licensing": self.licensing, "signed_in": self.signed_in}
+
+
+def portal_connections(state: AppState, licensing: LicensingPortal) -> tuple[PortalConnection, ...]:
+    urls = list(dict.fromkeys([licensing.url, *state.portal_urls]))
+    active = state.active_portal or licensing.url
+    return tuple(PortalConnection(url=url, active=url == active, licensing=url == licensing.url,
+                                  signed_in=bool(state.session and state.session.portal_url == url)) for url in urls)
+
+
+@dataclass(frozen=True)
 class Status:
     """Everything `status` prints, as of one read of the state."""
 
@@ -36,6 +56,12 @@ class Status:
     last_username: str | None
     secrets_location: str
     notices: tuple[str, ...] = field(default_factory=tuple)
+    os_user: str = ""                                   # this process's OS user (check-in must be by the same)
+    offline_elsewhere: OfflineLicense | None = None     # the user's license, checked out to another computer
+    checkout_interrupted: bool = False                  # a check-out intent of this computer awaits the portal
+    connections: tuple[PortalConnection, ...] = ()
+    config_warnings: tuple[str, ...] = ()               # from config.toml: the CLI prints them, the TUI shows them
+    tls_verification: bool = True                       # False: [network] verify_tls = false
 
     @property
     def username(self) -> str | None:
@@ -55,6 +81,9 @@ class Status:
         if self.offline is not None:
             return True
         return self.signed_in and self.session is not None and self.session.auto_sign_in
+
+    def signed_in_to(self, portal_url: str) -> bool:
+        return self.signed_in and self.session is not None and self.session.portal_url == portal_url
 
     def to_json(self) -> dict:
         offline = self.offline
@@ -80,6 +109,7 @@ class Status:
                 "expires": iso_utc(self.session.expires_at) if self.session else None,
             },
             "secrets": self.secrets_location,
+            "tls_verification": self.tls_verification,
             "notices": list(self.notices),
         }
 
@@ -95,12 +125,15 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
     if license_info is not None and license_info.entitlements_notice:
         notices = [*notices, license_info.entitlements_notice]
     if state.intents and machine.machine_key in state.intents:
-        notices = notices + ["A check-out to work offline was interrupted; allsource-tui asks the portal what became "
+        notices = [*notices, "A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
+    elsewhere = next((o for key, o in state.offline.items() if key != machine.machine_key), None)
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
-                  secrets_location=secrets_location, notices=tuple(notices + state.notices))
+                  secrets_location=secrets_location, notices=tuple(notices + state.notices), os_user=machine.os_user,
+                  offline_elsewhere=elsewhere, checkout_interrupted=machine.machine_key in state.intents,
+                  connections=portal_connections(state, portal))
 
 
 def read_status(settings: Settings, store: StateStore, vault: TokenVault, machine: MachineIdentity,
@@ -114,5 +147,6 @@ def read_status(settings: Settings, store: StateStore, vault: TokenVault, machin
                                                        kind=settings.portal.licensing_portal_kind)
     secrets_location = vault.location(data.get("session"), store.path)  # fill() leaves token_store as it was
     notices = list(dict.fromkeys([*store.notices, *vault.notices]))
-    return build_status(state, portal=portal, machine=machine, now=now, secrets_location=secrets_location,
-                        notices=notices)
+    status = build_status(state, portal=portal, machine=machine, now=now, secrets_location=secrets_location,
+                          notices=notices)
+    return replace(status, config_warnings=settings.warnings, tls_verification=settings.network.verify_tls)

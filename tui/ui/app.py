@@ -1,41 +1,38 @@
 """LicenseApp: the thin Textual App. It owns the LicensingService, applies the [ui] and [keys] settings, picks the
-first screen, and runs the workflows that outlive a screen (sign out, the licensing-portal change, the license check
-at start). Everything else lives in screens/ and below the UI in tui/service/licensing.py.
+first screen, runs every workflow (tui/ui/workflows/) when a screen posts an intent (tui/ui/intents.py), and posts
+the new Status down to the screens. Screens never call it: messages go up, status comes down.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on
 from textual.app import App
 from textual.screen import Screen
-from textual.signal import Signal
 from textual.widgets import Input
 
-from screens import (
-    ConfirmDialog,
-    HelpScreen,
-    LicensingPortalDialog,
-    MessageDialog,
-    SettingsScreen,
-    SignInScreen,
-    StartScreen,
-)
-from screens.offline_flow import edit_alias, resume_interrupted_checkout
-from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
+from screens import HelpScreen, SettingsScreen, SignInScreen, SsoDialog, StartScreen
+from screens.offline_section import OfflineSection
+from tui.core.models import LicenseInfo
 from tui.core.redact import redact
+from tui.service.actions import Action, availability
 from tui.service.licensing import LicensingService
 from tui.service.status import Status
 from tui.ui import bindings as keys
-from tui.ui.palette import LicenseCommands
+from tui.ui import intents
+from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
-from tui.ui.widgets.text import short_date
+from tui.ui.workflows import offline, portals, session
+
+T = TypeVar("T")
 
 
 class LicenseApp(App[int]):
@@ -51,137 +48,193 @@ class LicenseApp(App[int]):
         self.config_path = config_path or service.settings.source_path
         self.demo_hint = demo_hint
         self.check_license_at_start = check_license_at_start
-        self.status_signal: Signal[Status] = Signal(self, "status")
-        self.after_sign_in: Callable[[], object] | None = None  # e.g. the check-in that needed a sign-in
+        self._after_sign_in: Callable[[], object] | None = None  # e.g. the check-in that needed a sign-in
+        self._status: Status | None = None
+        self._status_stamp: tuple[int, ...] | None = None
         ui = service.settings.ui
         self.cursor_blink = ui.cursor_blink
         if ui.theme in self.available_themes:
             self.theme = ui.theme
         self.set_keymap(service.settings.keys)
 
+    # --- the status: read once per change of state.toml, posted down to the screens -----------------------------
+    @property
+    def status(self) -> Status:
+        stamp = self._state_stamp()
+        if self._status is None or stamp != self._status_stamp:
+            self._status, self._status_stamp = self.service.status(), stamp
+        return self._status
+
+    def _state_stamp(self) -> tuple[int, ...]:
+        try:
+            info = os.stat(self.service.store.path)
+        except OSError:
+            return ()
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def publish_status(self, *, select: str | None = None) -> Status:
+        self._status = None  # a session may also have expired meanwhile: read it again
+        status = self.status
+        for screen in self.screen_stack:
+            screen.post_message(intents.StatusChanged(status, select=select))
+        self.refresh_bindings()
+        return status
+
     # --- screens -------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
-        status = self.service.status()
-        for warning in self.service.settings.warnings:  # also listed in Settings › About
+        status = self.status
+        for warning in status.config_warnings:  # also listed in Settings › About
             self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
-        resume_interrupted_checkout(self)
+        if status.checkout_interrupted:  # after the first screen is up, so the outcome lands on its status line
+            self.call_after_refresh(lambda: self.run_workflow(offline.recover_checkout(self), offline.OFFLINE_GROUP))
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
             self.push_screen(self._sign_in_screen(" ".join([*status.notices, *expired])))
             return
-        self.push_screen(StartScreen(self.service, notice=" ".join(status.notices)))
+        self.push_screen(StartScreen(status, notice=" ".join(status.notices)))
         if status.signed_in and self.check_license_at_start:
             self.call_after_refresh(self.check_license)  # first frame first: the HTTP stack costs ~0.3 s to load
 
     def _sign_in_screen(self, notice: str = "") -> SignInScreen:
-        return SignInScreen(self.service, notice=notice, demo_hint=self.demo_hint)
+        return SignInScreen(self.status, notice=notice, demo_hint=self.demo_hint)
 
     def show_sign_in(self, notice: str = "", *, then: Callable[[], object] | None = None) -> None:
         """Show the sign-in window alone (after sign-out, or when the session can't be renewed); ``then`` runs
         once the user has signed in there."""
-        self.after_sign_in = then
+        self._after_sign_in = then
         self._show_only(self._sign_in_screen(notice))
 
-    def on_sign_in_screen_signed_in(self, _: SignInScreen.SignedIn) -> None:
-        self._show_only(StartScreen(self.service))  # replaces the form, so Esc can't lead back to it
-        follow_up, self.after_sign_in = self.after_sign_in, None
+    def run_after_sign_in(self, then: Callable[[], object]) -> None:
+        self._after_sign_in = then
+
+    def signed_in(self) -> None:
+        self._show_only(StartScreen(self.publish_status()))  # replaces the form, so Esc can't lead back to it
+        follow_up, self._after_sign_in = self._after_sign_in, None
         if follow_up is not None:
             follow_up()
 
-    def _show_only(self, screen: Screen) -> None:
+    def _show_only(self, screen: Screen[Any]) -> None:
         """Close every screen and dialog (the App's blank base screen stays at the bottom), then show ``screen``."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(screen)
 
-    def publish_status(self) -> Status:
-        status = self.service.status()
-        self.status_signal.publish(status)
-        return status
-
     def report(self, text: str, kind: Kind = "done") -> None:
         """An outcome: kept on the screen's status line, and shown as a toast (error toasts stay 10 s)."""
-        for line in self.screen.query("#status").results(StatusLine):
+        lines = list(self.screen.query("#status").results(StatusLine))
+        for line in lines:
             line.show(text, kind)
-        if kind == "error":
+        if not lines and kind in ("info", "busy"):  # e.g. the sign-in window: a toast, so no outcome is lost
+            self.notify(text, markup=False)
+        elif kind == "error":
             self.notify(text, title="Error", severity="error", timeout=10, markup=False)
         elif kind == "done":
             self.notify(text, markup=False)
 
-    # --- actions (keys, buttons and the command palette) ---------------------------------------------------------
+    def notify_quietly(self, text: str, *, title: str, warning: bool = False) -> None:
+        self.notify(text, title=title, severity="warning" if warning else "information",
+                    timeout=10 if warning else self.NOTIFICATION_TIMEOUT, markup=False)
+
+    def show_offline_progress(self, busy: bool, text: str = "") -> None:
+        for section in self.screen.query(OfflineSection):
+            section.set_busy(busy, text)
+
+    async def ask(self, dialog: Screen[T]) -> T | None:
+        return await self.push_screen_wait(dialog)
+
+    def run_workflow(self, flow: Coroutine[Any, Any, None], group: str) -> None:
+        self.run_worker(flow, group=group, exclusive=True)
+
+    # --- intents from the screens --------------------------------------------------------------------------------
+    @on(intents.SignIn)
+    def _sign_in(self, intent: intents.SignIn) -> None:
+        form = self.screen
+        if isinstance(form, SignInScreen):
+            form.attempt = self.run_worker(session.sign_in(self, form, intent.username, intent.password, intent.auto),
+                                           group=session.SIGN_IN_GROUP, exclusive=True)
+
+    @on(intents.SignInWithSso)
+    def _sign_in_with_sso(self, intent: intents.SignInWithSso) -> None:
+        """The dialog exchanges the pasted code itself (and stays open on a refused one); None is a cancel. A
+        callback, not a worker waiting on the dialog: nothing is pending while the user is away in a browser."""
+        self.push_screen(SsoDialog(self.service, auto=intent.auto), self._after_sso)
+
+    def _after_sso(self, license_info: LicenseInfo | None) -> None:
+        if license_info is not None:
+            self.signed_in()
+
+    @on(intents.ShowSignIn)
+    def _show_sign_in(self, intent: intents.ShowSignIn) -> None:
+        self.show_sign_in(intent.notice)
+
+    @on(intents.SignOut)
+    def action_sign_out(self) -> None:
+        self.run_workflow(session.sign_out(self), "session")
+
+    @on(intents.RefreshLicense)
+    def check_license(self) -> None:
+        self.run_workflow(session.check_license(self), "license")
+
+    @on(intents.OpenSettings)
+    def _open_settings(self, intent: intents.OpenSettings) -> None:
+        self.action_settings(intent.tab, intent.focus_pane)
+
+    @on(intents.EditAlias)
+    def action_edit_alias(self) -> None:
+        self.run_workflow(offline.edit_alias(self), "alias")
+
+    @on(intents.AuthorizeOffline)
+    def _authorize_offline(self) -> None:
+        self.run_workflow(offline.authorize_offline(self), offline.OFFLINE_GROUP)
+
+    @on(intents.CheckIn)
+    def _check_in(self) -> None:
+        self.run_workflow(offline.check_in(self), offline.OFFLINE_GROUP)
+
+    @on(intents.ConfigurePortal)
+    def action_configure_portal(self) -> None:
+        self.run_workflow(portals.configure_portal(self), "dialog")
+
+    @on(intents.ActivatePortal)
+    def _activate_portal(self, intent: intents.ActivatePortal) -> None:
+        self.run_workflow(portals.activate_portal(self, intent.url), "portals")
+
+    @on(intents.AddPortal)
+    def _add_portal(self) -> None:
+        self.run_workflow(portals.add_portal(self), "portals")
+
+    @on(intents.RemovePortal)
+    def _remove_portal(self, intent: intents.RemovePortal) -> None:
+        self.run_workflow(portals.remove_portal(self, intent.url), "portals")
+
+    # --- actions (keys and the command palette) ------------------------------------------------------------------
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_settings(self, tab: str = "licensing", focus_pane: bool = False) -> None:
-        if not self.service.status().can_start_without_sign_in:
-            self.report("Sign in first; Settings show your license.", "error")
+        answer = availability(self.status, Action.OPEN_SETTINGS)
+        if not answer.allowed:
+            self.report(answer.reason, "error")
             return
         if isinstance(self.screen, SettingsScreen):
             self.screen.show_tab(tab, focus_pane=focus_pane)
         else:
-            self.push_screen(SettingsScreen(self.service, tab=tab, focus_pane=focus_pane,
-                                            config_path=self.config_path))
+            self.push_screen(SettingsScreen(self.status, tab=tab, focus_pane=focus_pane,
+                                            config_path=self.config_path, state_path=self.service.store.path))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Footer keys from ``availability``: Sign out is greyed while there is no session to end."""
+        if action == "sign_out":
+            return availability(self.status, Action.SIGN_OUT).allowed or None
+        return True
 
     def action_licensing(self) -> None:
         self.action_settings("licensing", focus_pane=True)
 
-    def action_edit_alias(self) -> None:
-        self.run_worker(edit_alias(self), group="alias", exclusive=True)
-
-    @work(exclusive=True, group="session")
-    async def action_sign_out(self) -> None:
-        if self.service.status().session is None:
-            self.report("You are not signed in.", "info")
-            return
-        question = ConfirmDialog("Sign out", "Sign out of ArcGIS AllSource? The next start asks for your password, "
-                                 "and this computer stops counting towards your three.",
-                                 yes_label="Sign out [y]", no_label="Stay signed in [n]")
-        if not await self.push_screen_wait(question):
-            return
-        try:
-            notices = await self.service.sign_out()
-        except AllSourceError as error:
-            self.report(error.user_message, "error")
-            return
-        self.show_sign_in(" ".join(notices) or "You signed out. Sign in to use ArcGIS AllSource again.")
-
-    @work(exclusive=True, group="dialog")
-    async def action_configure_portal(self) -> None:
-        dialog = LicensingPortalDialog(self.service, self.service.licensing_portal())
-        portal = await self.push_screen_wait(dialog)
-        if portal is None:
-            return
-        await self.push_screen_wait(MessageDialog(
-            "Licensing portal changed",
-            f"Your licensing portal is now {portal.url} ({portal.kind_label}). allsource-tui must close for the "
-            "change to take effect: start it again and sign in to the new portal."))
-        self.exit(0)
-
-    @work(exclusive=True, group="license")
-    async def check_license(self) -> None:
-        """Re-read the license from the licensing portal (at start, and with the refresh key)."""
-        status = self.service.status()
-        if not status.signed_in:
-            self.report("Working offline: sign in to read the license from the licensing portal.", "info")
-        else:
-            self.report(f"Reading your license from {status.licensing_portal.url}…", "busy")
-            try:
-                await self.service.refresh_license()
-            except NotSignedIn as error:
-                self.show_sign_in(error.user_message)
-            except AllSourceError as error:
-                self.report(self._license_failure(error), "error")
-            else:
-                self.report("License read from the licensing portal.")
-        self.publish_status()  # also ends the Licensing tab's loading state
-
-    def _license_failure(self, error: AllSourceError) -> str:
-        checked = self.service.status().license
-        if isinstance(error, NoLicenseError) or checked is None:
-            return error.user_message
-        return f"{error.user_message} Showing the license read on {short_date(checked.checked_at)}."
+    def palette_commands(self) -> list[Command]:
+        return available_commands(self.status, self)
 
     # --- settings that apply to every screen ---------------------------------------------------------------------
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -191,7 +244,7 @@ class LicenseApp(App[int]):
     async def on_unmount(self) -> None:
         await self.service.aclose()
 
-    # --- the crash screen: no locals, redacted (RELIABILITY X-3) -------------------------------------------------
+    # --- the crash screen: no locals, redacted (docs/reliability.md, "Crashes") ----------------------------------
     def _handle_exception(self, error: Exception) -> None:
         self._return_code = 1
         if self._exception is None:

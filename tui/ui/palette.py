@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from tui.ui.app import LicenseApp
+from tui.service.actions import Action, availability
+from tui.service.status import Status
+
+
+class CommandHost(Protocol):
+    """The App's actions the palette runs (LicenseApp implements them; the palette never imports the App)."""
+
+    def action_settings(self, tab: str = "licensing", focus_pane: bool = False) -> None: ...
+    def action_licensing(self) -> None: ...
+    def action_edit_alias(self) -> None: ...
+    def check_license(self) -> None: ...
+    def action_sign_out(self) -> None: ...
+    def show_sign_in(self, notice: str = "") -> None: ...
+    def action_configure_portal(self) -> None: ...
+    def action_help(self) -> None: ...
+    def palette_commands(self) -> list[Command]: ...
 
 
 @dataclass(frozen=True)
@@ -19,11 +33,11 @@ class Command:
     run: Callable[[], object]
 
 
-def available_commands(app: LicenseApp) -> list[Command]:
-    """The commands that apply right now (Settings need a license to show; Sign out needs a session)."""
-    status = app.service.status()
+def available_commands(status: Status, app: CommandHost) -> list[Command]:
+    """The commands that apply right now, by ``availability`` (Settings need a license to show; Sign out needs a
+    session; Sign in is offered while working offline without one)."""
     commands: list[Command] = []
-    if status.can_start_without_sign_in:
+    if availability(status, Action.OPEN_SETTINGS).allowed:
         commands += [
             Command("Settings", "Open Settings", app.action_settings),
             Command("Settings › Licensing", "License level, extensions, licensing portal, offline use",
@@ -32,13 +46,13 @@ def available_commands(app: LicenseApp) -> list[Command]:
                     lambda: app.action_settings("portals")),
             Command("Settings › About", "Version, file locations and where secrets are kept",
                     lambda: app.action_settings("about")),
-            Command("Edit workstation alias", "The name of this computer in your administrator's license views",
-                    app.action_edit_alias),
         ]
-    if status.signed_in:
+    commands.append(Command("Edit workstation alias", "The name of this computer in your administrator's license views",
+                            app.action_edit_alias))
+    if availability(status, Action.REFRESH_LICENSE).allowed:
         commands.append(Command("Refresh license", "Read the license again from the licensing portal",
                                 app.check_license))
-    if status.session is not None:
+    if availability(status, Action.SIGN_OUT).allowed:
         commands.append(Command("Sign out", "Sign out of ArcGIS AllSource and end the session", app.action_sign_out))
     elif status.offline is not None:
         commands.append(Command("Sign in", "Sign in to your licensing portal", app.show_sign_in))
@@ -52,7 +66,7 @@ def available_commands(app: LicenseApp) -> list[Command]:
 
 class LicenseCommands(Provider):
     async def startup(self) -> None:
-        self._commands = available_commands(self.app)  # type: ignore[arg-type]
+        self._commands = cast(CommandHost, self.app).palette_commands()
 
     async def discover(self) -> Hits:
         for command in self._commands:

@@ -20,7 +20,7 @@ from tui.core.errors import (
     UnexpectedResponse,
 )
 from tui.core.models import LEVELS, LicenseInfo
-from tui.service.status import Status
+from tui.service.status import PortalConnection, Status
 
 KEY = "🔑"
 KEY_MARK = f"{KEY} licensing portal"
@@ -148,7 +148,7 @@ def extension_rows(license_info: LicenseInfo | None) -> list[tuple[str, str]]:
             for name in license_info.extensions]
 
 
-def portal_marks(connection: dict) -> str:
-    marks = [ACTIVE_MARK if connection["active"] else "", KEY_MARK if connection["licensing"] else "",
-             "signed in" if connection["signed_in"] else ""]
+def portal_marks(connection: PortalConnection) -> str:
+    marks = [ACTIVE_MARK if connection.active else "", KEY_MARK if connection.licensing else "",
+             "signed in" if connection.signed_in else ""]
     return " · ".join(mark for mark in marks if mark) or "not active, not signed in"
