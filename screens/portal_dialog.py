@@ -2,8 +2,9 @@
 
 The user picks ArcGIS Online or ArcGIS Enterprise and types the portal URL; the URL is checked as they type by
 ``tui.core.urls`` (docs/portal-protocol.md, "Licensing portal URLs"). OK hands kind and URL to
-``service.set_licensing_portal`` in an exclusive worker, which asks the portal what it is before saving. If the portal can't be reached the dialog offers "Save anyway" (F2). ``service`` is any
-object with that coroutine method, so tests can pass a fake. The caller tells the user the change needs a restart.
+``service.set_licensing_portal`` in an exclusive worker, which asks the portal what it is before saving. If the
+portal can't be reached the dialog offers "Save anyway" (F2). ``service`` is any object with that coroutine method,
+so tests can pass a fake. The caller tells the user the change needs a restart.
 """
 
 from __future__ import annotations
