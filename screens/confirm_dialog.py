@@ -28,6 +28,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = dialog_css("ConfirmDialog", fit_to_text=True)
 
+    AUTO_FOCUS = "#no"
+
     def on_resize(self, event: events.Resize) -> None:
         fit_message(self, event)
 
@@ -63,9 +65,6 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(Content(with_key(self.yes_label, "y")), id="yes", compact=True)
                 yield Button(Content(with_key(self.no_label, "n")), id="no", compact=True)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def _button_pressed(self, event: Button.Pressed) -> None:

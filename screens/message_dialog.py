@@ -22,6 +22,8 @@ class MessageDialog(ModalScreen[None]):
 
     DEFAULT_CSS = dialog_css("MessageDialog", fit_to_text=True)
 
+    AUTO_FOCUS = "#ok"
+
     def on_resize(self, event: events.Resize) -> None:
         fit_message(self, event)
 
@@ -51,9 +53,6 @@ class MessageDialog(ModalScreen[None]):
             with Horizontal(id="buttons"):
                 yield Button(Content("OK [Enter]"), id="ok", compact=True)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
 
     @on(Button.Pressed, "#ok")
     def _ok_pressed(self, event: Button.Pressed) -> None:

@@ -1,4 +1,4 @@
-"""The generated members of the Online demo org: enough people for paging to be real (README "Generated members").
+"""The generated members of the Online demo org: enough people for paging to be real (README "The demo portal").
 
 Deterministic (no random numbers): member ``n`` gets its name, user type, level, extensions and — for a few — an
 offline check-out on a named workstation from arithmetic on ``n`` alone, so every run of the demo portal and every

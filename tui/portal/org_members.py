@@ -1,7 +1,7 @@
 """An organization administrator's reads and the Online release (issue 14), as free functions on a PortalClient.
 
 ArcGIS: ``content/listings/<id>/userEntitlements`` and ``portals/self/users`` are read page by page with ``start``/
-``num`` until ``nextStart`` is −1 (docs/portal-protocol.md, "Paging"; never one page assumed); ``portals/self/
+``num`` until ``nextStart`` is −1 (docs/portal-protocol.md, "Conventions"; never one page assumed); ``portals/self/
 purchases`` names the AllSource listing. Project-defined (README "Project-defined operations"):
 ``allsourceTuiCheckOuts`` (who holds an offline license, on which computer) and ``allsourceTuiReleaseLicense``
 (ArcGIS Online has no REST release; Enterprise's is ``portaladmin/license/releaseLicense`` in tui/portal/admin.py).

@@ -1,4 +1,4 @@
-"""The licensing portal and the portal connections: the portal part of LicensingService (docs/architecture.md,
+"""The licensing portal and the portal connections: the portal part of LicensingService (docs/portal-protocol.md,
 "Licensing portal URLs")."""
 
 from __future__ import annotations

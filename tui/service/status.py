@@ -132,7 +132,8 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
                   secrets_location=secrets_location, notices=tuple(notices + state.notices), os_user=machine.os_user,
-                  offline_elsewhere=elsewhere, checkout_interrupted=machine.machine_key in state.intents,
+                  offline_elsewhere=elsewhere,
+                  checkout_interrupted=bool(state.intents) and machine.machine_key in state.intents,
                   connections=portal_connections(state, portal))
 
 

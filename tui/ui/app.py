@@ -244,7 +244,7 @@ class LicenseApp(App[int]):
     async def on_unmount(self) -> None:
         await self.service.aclose()
 
-    # --- the crash screen: no locals, redacted (docs/reliability.md, "Crashes") ----------------------------------
+    # --- the crash screen: no locals, redacted (docs/reliability.md, "Leak prevention") -------------------------------
     def _handle_exception(self, error: Exception) -> None:
         self._return_code = 1
         if self._exception is None:
