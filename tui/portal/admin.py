@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from tui.core.errors import UnexpectedResponse
 from tui.core.secret import Secret
-from tui.portal.base import PortalBase, segment
+from tui.portal.base import PortalCalls, segment
 from tui.portal.models import Purchase, UserEntitlements
 
 MAX_USERS_PER_PROVISION = 25
 
 
-class AdminOperations(PortalBase):
+class AdminOperations(PortalCalls):
     async def purchases(self, token: Secret, *, status: str | None = None) -> tuple[Purchase, ...]:
         """portals/self/purchases (admin): listings with their offline settings and org entitlement counts."""
         body = await self.get("portals/self/purchases", token=token, params={"status": status} if status else None)

@@ -11,7 +11,7 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -168,3 +168,12 @@ class PortalBase:
         if not policy.should_retry_status(response.status_code, attempt=attempt, idempotent=idempotent):
             return None
         return policy.delay(attempt, retry_after_seconds(response, self.clock.now()))
+
+
+# The operation groups (OAuth, offline, admin) are mixins of PortalClient, which puts PortalBase last among its bases.
+# For the type checker a mixin is a PortalBase (so its calls of ``self.post`` etc. are checked); at run time it is a
+# plain class, so no class chain is deeper than PortalClient → PortalBase.
+if TYPE_CHECKING:
+    PortalCalls = PortalBase
+else:
+    PortalCalls = object

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tui.core.secret import Secret, remember_secret
 from tui.portal.admin import AdminOperations
-from tui.portal.base import Answer, segment
+from tui.portal.base import Answer, PortalBase, segment
 from tui.portal.models import (
     Listing,
     Malformed,
@@ -26,7 +26,7 @@ from tui.portal.oauth import OAuthEndpoints
 from tui.portal.offline_ops import OfflineOperations
 
 
-class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations):
+class PortalClient(OAuthEndpoints, OfflineOperations, AdminOperations, PortalBase):
     """``PortalClient(portal_url, http, *, referer, clock, max_retries, backoff_base, sleep, deadline)``: see
     PortalBase."""
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from tui.core.errors import UsageError
 from tui.core.secret import Secret
-from tui.portal.base import PortalBase
+from tui.portal.base import PortalCalls
 from tui.portal.models import AppAccess, Malformed, OAuthGrant, number, text
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
@@ -70,7 +70,7 @@ def _reveal(value: Secret | str) -> str:
     return value.reveal() if isinstance(value, Secret) else value
 
 
-class OAuthEndpoints(PortalBase):
+class OAuthEndpoints(PortalCalls):
     def authorize_url(self, client_id: str, *, redirect_uri: str = OOB_REDIRECT_URI, code_challenge: str, state: str,
                       expiration_minutes: int | None = None) -> str:
         return authorize_url(self.portal_url, client_id, redirect_uri=redirect_uri, code_challenge=code_challenge,

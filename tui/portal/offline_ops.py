@@ -21,7 +21,7 @@ from tui.core.errors import (
     UnexpectedResponse,
 )
 from tui.core.secret import Secret
-from tui.portal.base import PortalBase, segment
+from tui.portal.base import PortalCalls, segment
 from tui.portal.models import Malformed, number, strings, text
 
 CHECK_OUT = "allsourceTuiCheckOut"
@@ -55,7 +55,7 @@ class CheckOut:
                    checked_out_at=number(data, "checkedOutAt", 0) / 1000.0)
 
 
-class OfflineOperations(PortalBase):
+class OfflineOperations(PortalCalls):
     async def check_out(self, item_id: str, token: Secret, *, machine_id: str, os_user: str, alias: str,
                         intent_id: str) -> CheckOut:
         """Take the license on listing ``item_id`` offline to this computer; repeating an intent returns the same."""
