@@ -25,6 +25,7 @@ from screens.confirm_dialog import ConfirmDialog
 from screens.member_dialog import AdminAction, MemberDialog
 from tui.core.models import LEVELS
 from tui.service.admin_model import Member
+from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 
@@ -33,6 +34,11 @@ OFFLINE_MARK = "✈"
 COLUMNS = (("user", "User"), ("level", "Level"), ("offline", "Offline on"), ("name", "Name"), ("source", "Source"))
 TABLE_KEYS = {"up": "cursor_up", "down": "cursor_down", "pageup": "page_up", "pagedown": "page_down"}
 SORT_USER, SORT_LEVEL, SORT_OFFLINE, OFFLINE_SETTING, CLEAR_FILTER = keys.ORGANIZATION_KEYS
+
+
+def administers(status: Status) -> bool:
+    """Whether the Organization tab is there: only for a signed-in user who manages the organization's licenses."""
+    return status.signed_in and status.session is not None and status.session.manages_licenses
 
 
 def sort_key(sort: str):
@@ -83,7 +89,7 @@ class OrganizationPane(Vertical):
     ]
 
     class LoadRequested(Message):
-        """The pane was mounted without members: the App should read them (OrganizationAdmin.members)."""
+        """The pane was shown without members: the App should read them (OrganizationAdmin.members)."""
 
     def __init__(self, members: list[Member] | None = None, *, offline_allowed: bool | None = None,
                  id: str | None = None) -> None:
@@ -91,6 +97,7 @@ class OrganizationPane(Vertical):
         self.members: list[Member] | None = members
         self.offline_allowed = offline_allowed
         self.sort, self.reverse = "user", False
+        self._load_requested = False
 
     def compose(self) -> ComposeResult:
         yield Label("Who holds ArcGIS AllSource in your organization", classes="heading")
@@ -101,10 +108,16 @@ class OrganizationPane(Vertical):
 
     def on_mount(self) -> None:
         if self.members is None:
-            self.query_one("#summary", Static).update("Reading the organization's members…")
-            self.post_message(self.LoadRequested())
+            self.show_progress("Reading the organization's members…")
         else:
             self._draw()
+
+    def on_show(self) -> None:
+        """Read the members when the tab is first looked at (not each time Settings opens), or again after a
+        failed read."""
+        if self.members is None and not self._load_requested:
+            self._load_requested = True
+            self.post_message(self.LoadRequested())
 
     def focus(self, scroll_visible: bool = True) -> OrganizationPane:
         """Settings focuses a tab's pane: here that means the filter field, so typing filters at once."""
@@ -122,6 +135,16 @@ class OrganizationPane(Vertical):
         """After an action: the member as re-read (one without a license leaves the list)."""
         rest = [m for m in self.members or [] if m.username != member.username]
         self.show_members(rest + ([member] if member.holds_license else []))
+
+    def show_progress(self, text: str) -> None:
+        """While the members are read (in place of the count), e.g. "Reading … 100 of 233"."""
+        self.query_one("#summary", Static).update(text)
+
+    def load_failed(self, reason: str) -> None:
+        """The members could not be read: say why; showing the tab again tries again."""
+        self._load_requested = False
+        self.show_progress("The members could not be read; leave this tab and come back to try again.")
+        self.show_notice(reason)
 
     def show_notice(self, text: str) -> None:
         """A sentence under the table, e.g. why the portal refused; the table stays as it was."""

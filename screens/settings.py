@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
+from screens.organization_pane import OrganizationPane, administers
 from screens.portals_pane import PortalsPane
 from tui.service.status import Status
 from tui.ui import bindings as keys
@@ -25,6 +26,7 @@ from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
+ORGANIZATION_TAB = ("organization", "Organization")  # only for an organization administrator
 
 
 class SettingsScreen(Screen[None]):
@@ -36,6 +38,7 @@ class SettingsScreen(Screen[None]):
         bind(keys.SETTINGS_SIGN_OUT, "app.sign_out"),
         bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
         *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
+        bind(keys.SETTINGS_TAB_ORGANIZATION, "show_tab('organization')"),
     ]
 
     def __init__(self, status: Status, *, tab: str = "licensing", focus_pane: bool = False,
@@ -51,12 +54,16 @@ class SettingsScreen(Screen[None]):
         status = self.status
         yield Label("Settings  ·  Esc returns to the start page", id="title")
         with Horizontal(id="main"):
-            yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(TABS, 1)), id="tabs")
+            tabs = TABS + ((ORGANIZATION_TAB,) if administers(status) else ())
+            self.initial_tab = self.initial_tab if self.initial_tab in dict(tabs) else TABS[0][0]
+            yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(tabs, 1)), id="tabs")
             with ContentSwitcher(initial=self.initial_tab, id="panes"):
                 yield LicensingPane(status, id="licensing")
                 yield PortalsPane(status.connections, id="portals")
                 yield AboutPane(status, config_path=self.config_path, state_path=self.state_path,
                                 warnings=status.config_warnings, id="about")
+                if administers(status):
+                    yield OrganizationPane(id="organization")  # reads the members when first shown
         yield StatusLine(id="status")
         yield Footer()
 
@@ -76,6 +83,8 @@ class SettingsScreen(Screen[None]):
         self.show_tab(tab)
 
     def show_tab(self, tab: str, *, focus_pane: bool = False) -> None:
+        if not self.query(f"#panes > #{tab}"):
+            return  # e.g. Organization for someone who doesn't administer the organization
         self.tabs.highlighted = self.tabs.get_option_index(tab)
         self.query_one("#panes", ContentSwitcher).current = tab
         (self.query_one(f"#{tab}") if focus_pane else self.tabs).focus()
@@ -99,6 +108,21 @@ class SettingsScreen(Screen[None]):
         self.query_one(LicensingPane).show_status(status)
         self.query_one(PortalsPane).show_connections(status.connections, select=select)
         self.query_one(AboutPane).show_status(status)
+        self._follow_administrator(status)
+
+    def _follow_administrator(self, status: Status) -> None:
+        """The Organization tab comes and goes with who is signed in (this screen may outlive a sign-in)."""
+        panes = self.query(OrganizationPane)
+        if administers(status) == bool(panes):
+            return
+        if panes:
+            if self.current_tab == ORGANIZATION_TAB[0]:
+                self.show_tab(TABS[0][0])
+            self.tabs.remove_option(ORGANIZATION_TAB[0])
+            panes.remove()
+        else:
+            self.tabs.add_option(Option(f"{len(TABS) + 1} {ORGANIZATION_TAB[1]}", id=ORGANIZATION_TAB[0]))
+            self.query_one("#panes", ContentSwitcher).add_content(OrganizationPane(id=ORGANIZATION_TAB[0]))
 
     def action_refresh(self) -> None:
         """Re-read the license; the pane shows its loading state until the App publishes the new status."""

@@ -19,7 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from screens import HelpScreen, SettingsScreen, SignInScreen, SsoDialog, StartScreen
+from screens.member_dialog import AdminAction
 from screens.offline_section import OfflineSection
+from screens.organization_pane import OrganizationPane
+from screens.troubleshoot_dialog import TroubleshootDialog
 from tui.core.models import LicenseInfo
 from tui.core.redact import redact
 from tui.service.actions import Action, availability
@@ -30,7 +33,7 @@ from tui.ui import intents
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
-from tui.ui.workflows import offline, portals, session
+from tui.ui.workflows import admin, offline, portals, session, troubleshoot
 
 T = TypeVar("T")
 
@@ -207,6 +210,23 @@ class LicenseApp(App[int]):
     @on(intents.RemovePortal)
     def _remove_portal(self, intent: intents.RemovePortal) -> None:
         self.run_workflow(portals.remove_portal(self, intent.url), "portals")
+
+    @on(intents.Troubleshoot)
+    def _troubleshoot(self) -> None:
+        report = TroubleshootDialog(self.status.licensing_portal.url)
+        self.push_screen(report)
+        self.run_workflow(troubleshoot.troubleshoot(self, report), troubleshoot.TROUBLESHOOT_GROUP)
+
+    # Settings › Organization (administrators): the pane asks, the workflows read and act and fill the pane in.
+    @on(OrganizationPane.LoadRequested)
+    def _load_members(self) -> None:
+        for pane in self.screen.query(OrganizationPane):
+            self.run_workflow(admin.load_members(self, pane), admin.LOAD_GROUP)
+
+    @on(AdminAction)
+    def _admin_action(self, action: AdminAction) -> None:
+        for pane in self.screen.query(OrganizationPane):
+            self.run_worker(admin.perform(self, pane, action), group=admin.ACTION_GROUP)
 
     # --- actions (keys and the command palette) ------------------------------------------------------------------
     def action_help(self) -> None:
