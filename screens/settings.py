@@ -25,8 +25,8 @@ from tui.ui.intents import RefreshLicense, StatusChanged
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 
+ORGANIZATION_TAB = ("organization", "Organization")  # after TABS, only for an organization administrator
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
-ORGANIZATION_TAB = ("organization", "Organization")  # only for an organization administrator
 
 
 class SettingsScreen(Screen[None]):
@@ -37,8 +37,8 @@ class SettingsScreen(Screen[None]):
         bind(keys.SETTINGS_REFRESH, "refresh"),
         bind(keys.SETTINGS_SIGN_OUT, "app.sign_out"),
         bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
-        *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
         bind(keys.SETTINGS_TAB_ORGANIZATION, "show_tab('organization')"),
+        *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
     ]
 
     def __init__(self, status: Status, *, tab: str = "licensing", focus_pane: bool = False,

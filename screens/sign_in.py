@@ -135,10 +135,10 @@ class SignInScreen(Screen[None]):
             self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_sign_in":
-            return self.signing_in  # hidden from the Footer unless a sign-in is pending
         if action == "troubleshoot":
             return self.query_one("#troubleshoot").display  # offered with every sign-in error but a wrong password
+        if action == "cancel_sign_in":
+            return self.signing_in  # hidden from the Footer unless a sign-in is pending
         return True
 
     @property
