@@ -29,11 +29,11 @@ class SignInScreen(Screen[None]):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#username"
     BINDINGS = [
+        bind(keys.SIGN_IN_TROUBLESHOOT, "troubleshoot"),  # shown only while offered (check_action)
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
         bind(keys.SIGN_IN_SSO, "sign_in_sso"),
-        bind(keys.SIGN_IN_TROUBLESHOOT, "troubleshoot"),
     ]
 
     def __init__(self, status: Status, *, notice: str = "", demo_hint: str = "") -> None:

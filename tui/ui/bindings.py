@@ -26,8 +26,6 @@ SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
 SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
 SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
 SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in (SSO)")
-SIGN_IN_TROUBLESHOOT = Key("sign_in.troubleshoot", "f4", "Troubleshoot")  # only after an error (not a wrong password)
-TROUBLESHOOT_CLOSE = Key("troubleshoot.close", "escape", "Close")
 
 SSO_COPY = Key("sso.copy", "f5", "Copy link")
 SSO_CANCEL = Key("sso.cancel", "escape", "Cancel")
@@ -45,7 +43,6 @@ SETTINGS_TABS = (
     Key("settings.tab_portals", "2", "Portals tab", show=False),
     Key("settings.tab_about", "3", "About tab", show=False),
 )
-SETTINGS_TAB_ORGANIZATION = Key("settings.tab_organization", "4", "Organization tab", show=False)  # administrators
 
 LICENSING_EDIT_ALIAS = Key("licensing.edit_alias", "e", "Edit alias", show=False)  # the button says [e]
 LICENSING_OFFLINE = Key("licensing.offline", "w", "Work offline", show=False)
@@ -76,6 +73,12 @@ MEMBER_APPLY = Key("member.apply", "a", "Apply")
 MEMBER_UNASSIGN = Key("member.unassign", "u", "Unassign")
 MEMBER_RELEASE = Key("member.release", "r", "Release")
 MEMBER_CLOSE = Key("member.close", "escape", "Close")
+SETTINGS_TAB_ORGANIZATION = Key("settings.tab_organization", "4", "Organization tab", show=False)  # administrators
+
+# The sign-in window's Troubleshoot (only after an error that isn't a wrong password) and its report.
+SIGN_IN_TROUBLESHOOT = Key("sign_in.troubleshoot", "f4", "Troubleshoot")
+TROUBLESHOOT_CLOSE = Key("troubleshoot.close", "escape", "Close")
+
 ALL_KEYS = (*ALL_KEYS, *ORGANIZATION_KEYS, MEMBER_APPLY, MEMBER_UNASSIGN, MEMBER_RELEASE, MEMBER_CLOSE,
             SETTINGS_TAB_ORGANIZATION, SIGN_IN_TROUBLESHOOT, TROUBLESHOOT_CLOSE)
 
