@@ -25,7 +25,6 @@ from screens.confirm_dialog import ConfirmDialog
 from screens.member_dialog import AdminAction, MemberDialog
 from tui.core.models import LEVELS
 from tui.service.admin_model import Member
-from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 
@@ -34,11 +33,6 @@ OFFLINE_MARK = "✈"
 COLUMNS = (("user", "User"), ("level", "Level"), ("offline", "Offline on"), ("name", "Name"), ("source", "Source"))
 TABLE_KEYS = {"up": "cursor_up", "down": "cursor_down", "pageup": "page_up", "pagedown": "page_down"}
 SORT_USER, SORT_LEVEL, SORT_OFFLINE, OFFLINE_SETTING, CLEAR_FILTER = keys.ORGANIZATION_KEYS
-
-
-def administers(status: Status) -> bool:
-    """Whether the Organization tab is there: only for a signed-in user who manages the organization's licenses."""
-    return status.signed_in and status.session is not None and status.session.manages_licenses
 
 
 def sort_key(sort: str):

@@ -17,11 +17,12 @@ from textual.widgets.option_list import Option
 
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
-from screens.organization_pane import OrganizationPane, administers
+from screens.organization_pane import OrganizationPane
 from screens.portals_pane import PortalsPane
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import RefreshLicense, StatusChanged
+from tui.ui.roles import administers
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 
@@ -108,21 +109,6 @@ class SettingsScreen(Screen[None]):
         self.query_one(LicensingPane).show_status(status)
         self.query_one(PortalsPane).show_connections(status.connections, select=select)
         self.query_one(AboutPane).show_status(status)
-        self._follow_administrator(status)
-
-    def _follow_administrator(self, status: Status) -> None:
-        """The Organization tab comes and goes with who is signed in (this screen may outlive a sign-in)."""
-        panes = self.query(OrganizationPane)
-        if administers(status) == bool(panes):
-            return
-        if panes:
-            if self.current_tab == ORGANIZATION_TAB[0]:
-                self.show_tab(TABS[0][0])
-            self.tabs.remove_option(ORGANIZATION_TAB[0])
-            panes.remove()
-        else:
-            self.tabs.add_option(Option(f"{len(TABS) + 1} {ORGANIZATION_TAB[1]}", id=ORGANIZATION_TAB[0]))
-            self.query_one("#panes", ContentSwitcher).add_content(OrganizationPane(id=ORGANIZATION_TAB[0]))
 
     def action_refresh(self) -> None:
         """Re-read the license; the pane shows its loading state until the App publishes the new status."""

@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -19,10 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from screens import HelpScreen, SettingsScreen, SignInScreen, SsoDialog, StartScreen
-from screens.member_dialog import AdminAction
 from screens.offline_section import OfflineSection
-from screens.organization_pane import OrganizationPane
-from screens.troubleshoot_dialog import TroubleshootDialog
 from tui.core.models import LicenseInfo
 from tui.core.redact import redact
 from tui.service.actions import Action, availability
@@ -33,7 +30,10 @@ from tui.ui import intents
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
-from tui.ui.workflows import admin, offline, portals, session, troubleshoot
+from tui.ui.workflows import offline, portals, session
+
+if TYPE_CHECKING:
+    from screens.member_dialog import AdminAction
 
 T = TypeVar("T")
 
@@ -211,21 +211,27 @@ class LicenseApp(App[int]):
     def _remove_portal(self, intent: intents.RemovePortal) -> None:
         self.run_workflow(portals.remove_portal(self, intent.url), "portals")
 
+    # Troubleshoot and Settings › Organization load their screens and workflows when first used (not before the
+    # first frame); the Organization pane's messages are handled by name for the same reason.
     @on(intents.Troubleshoot)
     def _troubleshoot(self) -> None:
+        from screens.troubleshoot_dialog import TroubleshootDialog
+        from tui.ui.workflows import troubleshoot
+
         report = TroubleshootDialog(self.status.licensing_portal.url)
         self.push_screen(report)
         self.run_workflow(troubleshoot.troubleshoot(self, report), troubleshoot.TROUBLESHOOT_GROUP)
 
-    # Settings › Organization (administrators): the pane asks, the workflows read and act and fill the pane in.
-    @on(OrganizationPane.LoadRequested)
-    def _load_members(self) -> None:
-        for pane in self.screen.query(OrganizationPane):
+    def on_organization_pane_load_requested(self) -> None:
+        from tui.ui.workflows import admin
+
+        if (pane := admin.organization_pane(self.screen)) is not None:
             self.run_workflow(admin.load_members(self, pane), admin.LOAD_GROUP)
 
-    @on(AdminAction)
-    def _admin_action(self, action: AdminAction) -> None:
-        for pane in self.screen.query(OrganizationPane):
+    def on_admin_action(self, action: AdminAction) -> None:
+        from tui.ui.workflows import admin
+
+        if (pane := admin.organization_pane(self.screen)) is not None:  # not exclusive: never cancel an action
             self.run_worker(admin.perform(self, pane, action), group=admin.ACTION_GROUP)
 
     # --- actions (keys and the command palette) ------------------------------------------------------------------

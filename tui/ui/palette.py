@@ -8,9 +8,9 @@ from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from screens.organization_pane import administers
 from tui.service.actions import Action, availability
 from tui.service.status import Status
+from tui.ui.roles import administers
 
 
 class CommandHost(Protocol):

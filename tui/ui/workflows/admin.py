@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
 from screens.confirm_dialog import ConfirmDialog
 from screens.member_dialog import AdminAction
 from screens.organization_pane import OrganizationPane
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
 
 LOAD_GROUP = "organization"
 ACTION_GROUP = "organization-actions"  # not exclusive: a second action must never cancel one under way
+
+
+def organization_pane(screen: Screen) -> OrganizationPane | None:
+    """The pane a message came from: on the Settings screen showing (dialogs are closed by then)."""
+    return next(iter(screen.query(OrganizationPane)), None)
 
 
 def _admin(app: Host) -> OrganizationAdmin:
