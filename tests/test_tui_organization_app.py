@@ -160,3 +160,24 @@ async def test_the_palette_offers_the_organization_tab_to_an_administrator(make_
         await settle(pilot)
         assert app.screen.current_tab == "organization" and app.focused.id == "filter"
         assert len(rows(app)) == 233
+
+
+async def test_a_refused_read_says_why_and_showing_the_tab_again_tries_again(make_app, demo_portal):
+    """The session still says "manages licenses" but the portal no longer agrees (the role was taken away)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_with_keys(pilot, "pro_adv")
+        with app.service.store.transaction() as state:
+            state["session"]["manages_licenses"] = True
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("4")
+        await settle(pilot)
+        assert pane_text(app, "notice") == ("Only an organization administrator can list who holds ArcGIS AllSource "
+                                            "licenses; sign in as one.")
+        assert "could not be read" in pane_text(app, "summary") and rows(app) == {}
+        assert "Error: Only an organization administrator can" in status_line(app)
+        reads = sum(1 for r in demo_portal.request_log if r.path.endswith("/userEntitlements"))
+        await pilot.press("1", "4")
+        await settle(pilot)
+        assert sum(1 for r in demo_portal.request_log if r.path.endswith("/userEntitlements")) > reads
