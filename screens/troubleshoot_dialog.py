@@ -24,7 +24,6 @@ from tui.ui.widgets.progress import Progress
 class TroubleshootDialog(Dialog[None]):
     DEFAULT_CSS = """
     TroubleshootDialog {
-        & > #dialog { width: 100; }
         & #report { height: auto; }
     }
     """
@@ -34,9 +33,8 @@ class TroubleshootDialog(Dialog[None]):
         Binding("down,pagedown", "scroll_body(1)", "Scroll down", show=False),
     ]
 
-    def __init__(self, portal_url: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.portal_url = portal_url
         self.report = ""  # the report as shown, once the checks are done
 
     def compose(self) -> ComposeResult:
@@ -50,7 +48,7 @@ class TroubleshootDialog(Dialog[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Progress).start(f"Checking the way to {self.portal_url}…")
+        self.query_one(Progress).start("Running the checks…")  # one line, also at 60 columns
         self.query_one("#close", Button).focus()
 
     def show_report(self, text: str) -> None:

@@ -218,7 +218,7 @@ class LicenseApp(App[int]):
         from screens.troubleshoot_dialog import TroubleshootDialog
         from tui.ui.workflows import troubleshoot
 
-        report = TroubleshootDialog(self.status.licensing_portal.url)
+        report = TroubleshootDialog()
         self.push_screen(report)
         self.run_workflow(troubleshoot.troubleshoot(self, report), troubleshoot.TROUBLESHOOT_GROUP)
 
