@@ -83,7 +83,7 @@ class OrganizationPane(Vertical):
     ]
 
     class LoadRequested(Message):
-        """The pane was mounted without members: the App should read them (OrganizationAdmin.members)."""
+        """The pane was shown without members: the App should read them (OrganizationAdmin.members)."""
 
     def __init__(self, members: list[Member] | None = None, *, offline_allowed: bool | None = None,
                  id: str | None = None) -> None:
@@ -91,6 +91,7 @@ class OrganizationPane(Vertical):
         self.members: list[Member] | None = members
         self.offline_allowed = offline_allowed
         self.sort, self.reverse = "user", False
+        self._load_requested = False
 
     def compose(self) -> ComposeResult:
         yield Label("Who holds ArcGIS AllSource in your organization", classes="heading")
@@ -101,10 +102,16 @@ class OrganizationPane(Vertical):
 
     def on_mount(self) -> None:
         if self.members is None:
-            self.query_one("#summary", Static).update("Reading the organization's members…")
-            self.post_message(self.LoadRequested())
+            self.show_progress("Reading the organization's members…")
         else:
             self._draw()
+
+    def on_show(self) -> None:
+        """Read the members when the tab is first looked at (not each time Settings opens), or again after a
+        failed read."""
+        if self.members is None and not self._load_requested:
+            self._load_requested = True
+            self.post_message(self.LoadRequested())
 
     def focus(self, scroll_visible: bool = True) -> OrganizationPane:
         """Settings focuses a tab's pane: here that means the filter field, so typing filters at once."""
@@ -122,6 +129,16 @@ class OrganizationPane(Vertical):
         """After an action: the member as re-read (one without a license leaves the list)."""
         rest = [m for m in self.members or [] if m.username != member.username]
         self.show_members(rest + ([member] if member.holds_license else []))
+
+    def show_progress(self, text: str) -> None:
+        """While the members are read (in place of the count), e.g. "Reading … 100 of 233"."""
+        self.query_one("#summary", Static).update(text)
+
+    def load_failed(self, reason: str) -> None:
+        """The members could not be read: say why; showing the tab again tries again."""
+        self._load_requested = False
+        self.show_progress("The members could not be read; leave this tab and come back to try again.")
+        self.show_notice(reason)
 
     def show_notice(self, text: str) -> None:
         """A sentence under the table, e.g. why the portal refused; the table stays as it was."""

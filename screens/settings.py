@@ -17,13 +17,16 @@ from textual.widgets.option_list import Option
 
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
+from screens.organization_pane import OrganizationPane
 from screens.portals_pane import PortalsPane
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import RefreshLicense, StatusChanged
+from tui.ui.roles import administers
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 
+ORGANIZATION_TAB = ("organization", "Organization")  # after TABS, only for an organization administrator
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
 
 
@@ -35,6 +38,7 @@ class SettingsScreen(Screen[None]):
         bind(keys.SETTINGS_REFRESH, "refresh"),
         bind(keys.SETTINGS_SIGN_OUT, "app.sign_out"),
         bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
+        bind(keys.SETTINGS_TAB_ORGANIZATION, "show_tab('organization')"),
         *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
     ]
 
@@ -51,12 +55,16 @@ class SettingsScreen(Screen[None]):
         status = self.status
         yield Label("Settings  ·  Esc returns to the start page", id="title")
         with Horizontal(id="main"):
-            yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(TABS, 1)), id="tabs")
+            tabs = TABS + ((ORGANIZATION_TAB,) if administers(status) else ())
+            self.initial_tab = self.initial_tab if self.initial_tab in dict(tabs) else TABS[0][0]
+            yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(tabs, 1)), id="tabs")
             with ContentSwitcher(initial=self.initial_tab, id="panes"):
                 yield LicensingPane(status, id="licensing")
                 yield PortalsPane(status.connections, id="portals")
                 yield AboutPane(status, config_path=self.config_path, state_path=self.state_path,
                                 warnings=status.config_warnings, id="about")
+                if administers(status):
+                    yield OrganizationPane(id="organization")  # reads the members when first shown
         yield StatusLine(id="status")
         yield Footer()
 
@@ -76,6 +84,8 @@ class SettingsScreen(Screen[None]):
         self.show_tab(tab)
 
     def show_tab(self, tab: str, *, focus_pane: bool = False) -> None:
+        if not self.query(f"#panes > #{tab}"):
+            return  # e.g. Organization for someone who doesn't administer the organization
         self.tabs.highlighted = self.tabs.get_option_index(tab)
         self.query_one("#panes", ContentSwitcher).current = tab
         (self.query_one(f"#{tab}") if focus_pane else self.tabs).focus()

@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label
 from textual.worker import Worker
 
-from tui.core.errors import AllSourceError
+from tui.core.errors import AllSourceError, InvalidCredentials
 from tui.service.status import Status
 from tui.ui import bindings as keys
-from tui.ui.intents import ConfigurePortal, SignIn, SignInWithSso
+from tui.ui.intents import ConfigurePortal, SignIn, SignInWithSso, Troubleshoot
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -29,6 +29,7 @@ class SignInScreen(Screen[None]):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#username"
     BINDINGS = [
+        bind(keys.SIGN_IN_TROUBLESHOOT, "troubleshoot"),  # shown only while offered (check_action)
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
@@ -66,6 +67,7 @@ class SignInScreen(Screen[None]):
                 yield Progress(id="progress")
                 yield StatusLine(self.notice, id="error")
                 yield StatusLine("", id="try-next")
+                yield Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True)
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
         yield Footer()
@@ -73,6 +75,7 @@ class SignInScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "ArcGIS Sign In"
         self.query_one("#progress").display = False
+        self.query_one("#troubleshoot").display = False
 
     # --- typed access to the fields ------------------------------------------------------------------------------
     @property
@@ -100,6 +103,8 @@ class SignInScreen(Screen[None]):
             self.action_configure()
         elif event.button.id == "sso":
             self.action_sign_in_sso()
+        elif event.button.id == "troubleshoot":
+            self.action_troubleshoot()
 
     def action_sign_in(self) -> None:
         username, password = self.username.value.strip(), self.password.value
@@ -115,6 +120,9 @@ class SignInScreen(Screen[None]):
         self.action_cancel_sign_in()
         self.post_message(SignInWithSso(self.query_one("#auto", Checkbox).value))
 
+    def action_troubleshoot(self) -> None:
+        self.post_message(Troubleshoot())
+
     def action_configure(self) -> None:
         """Configure your licensing options; a pending sign-in to the old portal is abandoned first."""
         self.action_cancel_sign_in()
@@ -127,6 +135,8 @@ class SignInScreen(Screen[None]):
             self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "troubleshoot":
+            return self.query_one("#troubleshoot").display  # offered with every sign-in error but a wrong password
         if action == "cancel_sign_in":
             return self.signing_in  # hidden from the Footer unless a sign-in is pending
         return True
@@ -138,12 +148,15 @@ class SignInScreen(Screen[None]):
     # --- what the App shows here ---------------------------------------------------------------------------------
     def show_failure(self, error: AllSourceError) -> None:
         self._show_problem(error.user_message, try_next(error))
+        self.query_one("#troubleshoot").display = not isinstance(error, InvalidCredentials)
+        self.refresh_bindings()
         self.password.value = ""
         self.password.focus()
 
     def _show_problem(self, text: str, advice: str, *, kind: Kind = "error") -> None:
         self.error_line.show(text, kind)
         self.query_one("#try-next", StatusLine).show(advice)
+        self.query_one("#troubleshoot").display = False
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         if not self.is_mounted:

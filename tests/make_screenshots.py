@@ -1,9 +1,11 @@
 """Regenerate the README screenshots from the real app on the real demo portal (HTTPS on 127.0.0.1).
 
-    python tests/make_screenshots.py            # writes tests/screenshots/{sign_in,start_page,licensing_tab}.svg
+    python tests/make_screenshots.py
+    # writes tests/screenshots/{sign_in,start_page,licensing_tab,organization_tab}.svg
 
 Each picture is LicenseApp at 80x24, driven by keys as a user would, against a fresh demo portal on port 8443 (its
-`demo-portal` default) or, when that port is taken, on a free one.
+`demo-portal` default) or, when that port is taken, on a free one. Two walks, each on its own computer: a member
+(`pro_adv`) and an organization administrator (`org_admin`).
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
-async def sign_in(pilot) -> None:
-    await type_text(pilot, "pro_adv")
+async def sign_in(pilot, username: str = "pro_adv") -> None:
+    await type_text(pilot, username)
     await pilot.press("tab")
     await type_text(pilot, DEMO_PASSWORD)
     await pilot.press("enter")
@@ -55,11 +57,26 @@ async def open_licensing_tab(pilot) -> None:
     await pilot.pause()
 
 
-# One walk through the app: each step leads to the screen of the next picture.
-SHOTS: list[tuple[str, str, Steps | None]] = [
-    ("sign_in", "ArcGIS Sign In", None),
-    ("start_page", "Start page", sign_in),
-    ("licensing_tab", "Settings › Licensing", open_licensing_tab),
+async def open_organization_tab(pilot) -> None:
+    """As the administrator: Settings, the Organization tab (4) once its members are read, then into it (Enter)
+    and sorted by offline (F8, PgUp to the top), so the workstations of the offline holders show first."""
+    await sign_in(pilot, "org_admin")
+    await pilot.press("s")
+    await pilot.pause()
+    await pilot.press("4")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("enter", "f8", "pageup")
+    await pilot.pause()
+
+
+# Walks through the app, each from a fresh start: each step leads to the screen of the next picture.
+Walk = list[tuple[str, str, Steps | None]]
+WALKS: list[Walk] = [
+    [("sign_in", "ArcGIS Sign In", None),
+     ("start_page", "Start page", sign_in),
+     ("licensing_tab", "Settings › Licensing", open_licensing_tab)],
+    [("organization_tab", "Settings › Organization", open_organization_tab)],
 ]
 
 
@@ -75,15 +92,22 @@ def start_portal(data_dir: Path) -> DemoPortal:
 
 
 async def take_screenshots(portal: DemoPortal, state_dir: Path) -> dict[str, str]:
+    pictures: dict[str, str] = {}
+    for number, walk in enumerate(WALKS):
+        pictures |= await _walk(portal, state_dir / f"computer-{number}", walk)
+    return pictures
+
+
+async def _walk(portal: DemoPortal, state_dir: Path, walk: Walk) -> dict[str, str]:
     settings = Settings(portal=PortalSettings(licensing_portal_url=portal.url),
                         network=NetworkSettings(ca_bundle=portal.ca_path),
                         ui=UISettings(theme="textual-dark", cursor_blink=False))
-    machine = MachineIdentity(machine_id="screenshots", os_user="demo", hostname="demo-host")
+    machine = MachineIdentity(machine_id=f"screenshots-{state_dir.name}", os_user="demo", hostname="demo-host")
     app = LicenseApp(LicensingService(settings, StateStore(state_dir), machine), demo_hint=demo_hint())
     pictures = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for name, title, steps in SHOTS:
+        for name, title, steps in walk:
             if steps is not None:
                 await steps(pilot)
             pictures[name] = app.export_screenshot(title=f"allsource-tui — {title}")

@@ -93,7 +93,7 @@ async def test_help_lists_every_shown_key():
     text = (Path(__file__).parent.parent / "screens" / "help.md").read_text()
     for key in bindings.ALL_KEYS:
         first = key.keys.split(",")[0]
-        key_names = {"ctrl+q": "ctrl+q", "f1": "F1", "f2": "F2", "f3": "F3", "f5": "F5", "escape": "Esc",
+        key_names = {"ctrl+q": "ctrl+q", "f1": "F1", "f2": "F2", "f3": "F3", "f4": "F4", "f5": "F5", "escape": "Esc",
                      "enter": "Enter"}
         shown = key_names.get(first, first)
         assert f"`{shown}`" in text or f"`{shown}` " in text, key

@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -31,6 +31,9 @@ from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.workflows import offline, portals, session
+
+if TYPE_CHECKING:
+    from screens.member_dialog import AdminAction
 
 T = TypeVar("T")
 
@@ -207,6 +210,29 @@ class LicenseApp(App[int]):
     @on(intents.RemovePortal)
     def _remove_portal(self, intent: intents.RemovePortal) -> None:
         self.run_workflow(portals.remove_portal(self, intent.url), "portals")
+
+    # Troubleshoot and Settings › Organization load their screens and workflows when first used (not before the
+    # first frame); the Organization pane's messages are handled by name for the same reason.
+    @on(intents.Troubleshoot)
+    def _troubleshoot(self) -> None:
+        from screens.troubleshoot_dialog import TroubleshootDialog
+        from tui.ui.workflows import troubleshoot
+
+        report = TroubleshootDialog()
+        self.push_screen(report)
+        self.run_workflow(troubleshoot.troubleshoot(self, report), troubleshoot.TROUBLESHOOT_GROUP)
+
+    def on_organization_pane_load_requested(self) -> None:
+        from tui.ui.workflows import admin
+
+        if (pane := admin.organization_pane(self.screen)) is not None:
+            self.run_workflow(admin.load_members(self, pane), admin.LOAD_GROUP)
+
+    def on_admin_action(self, action: AdminAction) -> None:
+        from tui.ui.workflows import admin
+
+        if (pane := admin.organization_pane(self.screen)) is not None:  # not exclusive: never cancel an action
+            self.run_worker(admin.perform(self, pane, action), group=admin.ACTION_GROUP)
 
     # --- actions (keys and the command palette) ------------------------------------------------------------------
     def action_help(self) -> None:

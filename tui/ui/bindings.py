@@ -73,7 +73,14 @@ MEMBER_APPLY = Key("member.apply", "a", "Apply")
 MEMBER_UNASSIGN = Key("member.unassign", "u", "Unassign")
 MEMBER_RELEASE = Key("member.release", "r", "Release")
 MEMBER_CLOSE = Key("member.close", "escape", "Close")
-ALL_KEYS = (*ALL_KEYS, *ORGANIZATION_KEYS, MEMBER_APPLY, MEMBER_UNASSIGN, MEMBER_RELEASE, MEMBER_CLOSE)
+SETTINGS_TAB_ORGANIZATION = Key("settings.tab_organization", "4", "Organization tab", show=False)  # administrators
+
+# The sign-in window's Troubleshoot (only after an error that isn't a wrong password) and its report.
+SIGN_IN_TROUBLESHOOT = Key("sign_in.troubleshoot", "f4", "Troubleshoot")
+TROUBLESHOOT_CLOSE = Key("troubleshoot.close", "escape", "Close")
+
+ALL_KEYS = (*ALL_KEYS, *ORGANIZATION_KEYS, MEMBER_APPLY, MEMBER_UNASSIGN, MEMBER_RELEASE, MEMBER_CLOSE,
+            SETTINGS_TAB_ORGANIZATION, SIGN_IN_TROUBLESHOOT, TROUBLESHOOT_CLOSE)
 
 # Keys a legacy terminal or a multiplexer can't deliver as themselves (docs/tui.md, "Keys"); a test checks the defaults.
 FORBIDDEN_KEYS = frozenset({"ctrl+h", "ctrl+i", "ctrl+m", "ctrl+left_square_bracket", "ctrl+enter", "shift+enter",

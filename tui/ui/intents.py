@@ -95,3 +95,7 @@ class RemovePortal(Message):
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
+
+
+class Troubleshoot(Message):
+    """Run the sign-in troubleshooting checks (`allsource-tui doctor`) and show their report."""

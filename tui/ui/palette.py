@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.service.actions import Action, availability
 from tui.service.status import Status
+from tui.ui.roles import administers
 
 
 class CommandHost(Protocol):
@@ -47,6 +48,9 @@ def available_commands(status: Status, app: CommandHost) -> list[Command]:
             Command("Settings › About", "Version, file locations and where secrets are kept",
                     lambda: app.action_settings("about")),
         ]
+        if administers(status):
+            commands.append(Command("Settings › Organization", "Who holds ArcGIS AllSource in your organization",
+                                    lambda: app.action_settings("organization", focus_pane=True)))
     commands.append(Command("Edit workstation alias", "The name of this computer in your administrator's license views",
                             app.action_edit_alias))
     if availability(status, Action.REFRESH_LICENSE).allowed:
