@@ -96,12 +96,6 @@ KNOWN_BROKEN: dict[tuple[str, str], str] = {
     **{("refresh-exchange", fault): "issue 16 finding 7 (part 2): a lost answer to the refresh-token exchange keeps "
                                     "the old, now revoked, refresh token; the new pair is live but unknown (b)"
        for fault in FAULTS if fault != "reset_before"},
-    **{("check-out", fault): "issue 16 finding 1 (part 2): a 5xx or HTML answer after the portal checked the "
-                             "license out drops the intent record, stranding the license (a)"
-       for fault in ("status_5xx", "html_200")},
-    **{("check-in", fault): "issue 16 finding 4 (part 2): the portal checked the license in but the answer was "
-                            "lost; the local offline record stays, contradicting the portal (e)"
-       for fault in FAULTS if fault != "reset_before"},
 }
 
 

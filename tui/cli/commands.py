@@ -38,7 +38,11 @@ async def run_command(args: argparse.Namespace) -> int:
     async with open_service(locations) as service:
         warn_about_config(service.settings.warnings)
         handler = HANDLERS[args.command]
-        return await handler(service, args)
+        try:
+            return await handler(service, args)
+        finally:  # what the portal said differs from the record here, and how it was reconciled (issue 16)
+            if reconciled := service.take_reconciled():
+                print_lines(reconciled)
 
 
 
@@ -105,6 +109,7 @@ async def cmd_offline(service: LicensingService, args) -> int:
         await service.check_in()
         print_lines(["Checked in: the license is online again.", *status_lines(service.status())])
         return 0
+    await service.reconcile_offline()  # a record the portal no longer holds must not refuse (issue 16)
     refuse_unless(service.status(), Action.AUTHORIZE_OFFLINE)  # before asking whether to stay connected
     connect = args.connect
     if connect is None:

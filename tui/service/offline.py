@@ -12,11 +12,22 @@ import unicodedata
 import uuid
 from typing import TYPE_CHECKING
 
-from tui.core.errors import NoLicenseError, PortalRefused, PortalUnreachable, UsageError
+from tui.core.errors import (
+    AllSourceError,
+    NoLicenseError,
+    OfflineNotOffered,
+    PortalError,
+    PortalRefused,
+    PortalUnreachable,
+    UnexpectedResponse,
+    UsageError,
+    answered_refusal,
+)
 from tui.core.models import LicenseInfo, OfflineIntent, OfflineLicense
-from tui.service.actions import Action, refuse_unless
+from tui.service.actions import Action, availability, refuse_unless
 from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license
+from tui.service.reconcile import forget_offline, reconcile_with, shows_nothing_checked_out
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 from tui.service.session import SessionFlows
@@ -61,6 +72,8 @@ class OfflineFlows:
 
         A check-out interrupted earlier (its answer lost) is resolved first by asking the portal: never two.
         """
+        if not availability(self.core.status(), Action.AUTHORIZE_OFFLINE).allowed:
+            await self.reconcile_offline()  # a record the portal no longer holds must not block (issue 16)
         refuse_unless(self.core.status(), Action.AUTHORIZE_OFFLINE)
         offline = await self.recover_checkout()  # no intent on record: None, without asking the portal
         if offline is None:
@@ -85,15 +98,13 @@ class OfflineFlows:
             checkout = await self.tokens.call_with_token(lambda client, token: client.check_out(
                 intent.listing_id, token, machine_id=intent.machine_id, os_user=self.core.machine.os_user, alias=alias,
                 intent_id=intent.intent_id))
-        except PortalUnreachable:
-            raise  # the intent stays: the next run asks the portal what happened
         except PortalRefused as refusal:
-            self._drop_intent(intent)
+            if not answered_refusal(refusal):  # an HTML page instead of the answer: the check-out may have happened
+                raise UnexpectedResponse(UNKNOWN_CHECKOUT, code=refusal.code) from None
+            self._drop_intent(intent)  # the portal said no in its own words: nothing was checked out
             raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
-        except Exception:
-            self._drop_intent(intent)
-            # a cancelled task or Ctrl-C is no Exception: its intent stays (the request may have reached the portal)
-            raise
+        # Anything else (reset, timeout, 5xx, truncated, a cancel, Ctrl-C) leaves the intent on record: the outcome is
+        # unknown, and the next authorize or start asks the portal (recover_checkout), never guesses (issue 16).
         return self._store_checkout(intent, checkout, session.full_name)
 
     def _store_checkout(self, intent: OfflineIntent, checkout: CheckOut, full_name: str) -> OfflineLicense:
@@ -121,8 +132,13 @@ class OfflineFlows:
         intent = self.core.read_state().intents.get(self.core.machine.machine_key)
         if intent is None:
             return None
-        checkout = await self.tokens.call_with_token(lambda client, token: client.check_out_status(
-            intent.listing_id, token, machine_id=intent.machine_id, intent_id=intent.intent_id))
+        try:
+            checkout = await self.tokens.call_with_token(lambda client, token: client.check_out_status(
+                intent.listing_id, token, machine_id=intent.machine_id, intent_id=intent.intent_id))
+        except OfflineNotOffered as refusal:
+            if not answered_refusal(refusal):
+                raise UnexpectedResponse(UNKNOWN_CHECKOUT, code=refusal.code) from None
+            checkout = None  # the portal has no offline operations at all, so that check-out never happened
         if checkout is None:
             self._drop_intent(intent)
             return None
@@ -130,7 +146,12 @@ class OfflineFlows:
         return self._store_checkout(intent, checkout, session.full_name if session else "")
 
     async def check_in(self) -> LicenseInfo | None:
-        """Return the offline license; the conditions (computer, OS user, credential, session) are Action.CHECK_IN's."""
+        """Return the offline license; the conditions (computer, OS user, credential, session) are Action.CHECK_IN's.
+
+        The portal wins (issue 16): "nothing checked out" there ends the local record too, with a notice; an answer
+        lost on the way back is resolved by reading the license (is it still disconnected?). A failed license read
+        after a check-in that happened is a notice, not a failure: the check-in is what the user asked for.
+        """
         refuse_unless(self.core.status(), Action.CHECK_IN)
         offline = self.core.read_state().offline[self.core.machine.machine_key]
         credential = offline.device_credential
@@ -140,7 +161,56 @@ class OfflineFlows:
                 offline.license.listing_id or "", token, machine_id=offline.machine_id, os_user=offline.os_user,
                 device_credential=credential))
         except PortalRefused as refusal:
-            raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
-        with self.core.edit_state() as state:
-            state.offline.pop(self.core.machine.machine_key, None)
-        return await self.session.refresh_license()
+            if refusal.message_code == "ASTUI_NOT_OFFLINE":
+                forget_offline(self.core, offline, ALREADY_CHECKED_IN.format(portal=offline.portal_url))
+            elif answered_refusal(refusal):
+                raise explain_refusal(refusal, this_machine=self.core.machine.machine_key) from None
+            else:
+                await self._resolve_check_in(offline, refusal)
+        except (PortalUnreachable, UnexpectedResponse) as unknown:
+            await self._resolve_check_in(offline, unknown)
+        else:
+            forget_offline(self.core, offline, None)
+        return await self._license_after_check_in()
+
+    async def _resolve_check_in(self, offline: OfflineLicense, unknown: PortalError) -> None:
+        """The check-in was sent but its answer is unknown: ask the portal whether the license is still offline."""
+        try:
+            license_info = await self.session.read_license()
+        except AllSourceError:
+            raise unknown from None  # still unknown: the record stays, the next check-in or license read resolves it
+        if not shows_nothing_checked_out(license_info):
+            raise unknown
+        forget_offline(self.core, offline, LOST_CHECK_IN_ANSWER.format(portal=offline.portal_url))
+
+    async def _license_after_check_in(self) -> LicenseInfo | None:
+        try:
+            return await self.session.refresh_license()
+        except AllSourceError as error:
+            self.core.reconcile(f"The license was checked in, but reading it afterwards failed "
+                                f"({error.user_message.rstrip('.')}); run `allsource-tui license` to read it again.")
+            return None
+
+    async def reconcile_offline(self) -> None:
+        """Before an action the local offline record would block: drop it if the portal shows nothing checked out
+        (an administrator released it, or a check-in whose answer was lost). Unreachable: the record stays."""
+        offline = self.core.read_state().offline.get(self.core.machine.machine_key)
+        session = self.core.read_state().session
+        if offline is None or session is None or not session.is_valid(self.core.clock.now()):
+            return
+        if (session.portal_url, session.username) != (offline.portal_url, offline.username):
+            return
+        try:
+            license_info = await self.session.read_license()
+        except AllSourceError:
+            return
+        reconcile_with(self.core, license_info)
+
+
+UNKNOWN_CHECKOUT = ("The portal's answer to the offline authorization was lost or unreadable, so whether the "
+                    "license was taken offline is unknown; run `allsource-tui offline authorize` again (or restart the "
+                    "app) and the portal will be asked.")
+ALREADY_CHECKED_IN = ("{portal} already had the license checked in (nothing was checked out there), so this "
+                      "computer's offline record was removed.")
+LOST_CHECK_IN_ANSWER = ("{portal} checked the license in, but its answer was lost on the way back; the portal was "
+                        "asked and this computer's offline record was removed.")

@@ -14,6 +14,7 @@ from tui.service.actions import Action, availability, refuse_unless
 from tui.service.admin_model import manages_licenses
 from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.service.reconcile import reconcile_with
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 from tui.service.status import iso_utc
@@ -107,9 +108,16 @@ class SessionFlows:
         with self.core.edit_state() as state:
             state.license = license_info
             _remember_listing(state, session.portal_url, license_info)
+        reconcile_with(self.core, license_info)  # released at the portal: the offline record here goes too
         if license_info.level is None:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         return license_info
+
+    async def read_license(self) -> LicenseInfo:
+        """The license as the portal sees it now, without storing it (used to resolve an unknown outcome)."""
+        session = self.tokens.require_session()
+        return await self.tokens.call_with_token(
+            lambda client, token: self._read_license_only(client, token, session.username))
 
     # --- reading the license ------------------------------------------------------------------------------------
     async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str
