@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import DEMO_PASSWORD, cli_env
 from tests.test_cli_e2e import run_cli, sign_in
-from tui.core.errors import LicenseRuleError
 from tui.demo_portal import accounts, licenses
 from tui.demo_portal.store import empty_state
 
