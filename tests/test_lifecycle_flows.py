@@ -137,3 +137,37 @@ def test_after_an_admin_release_the_license_read_clears_the_stale_record(release
     assert offline_entries(released_member) == {}
     status = released_member.run("status")
     assert "Offline: not authorized" in status.stdout
+
+
+# --- finding 2: a token the state can't keep is revoked before the error is shown --------------------------------
+def live_tokens(portal, username: str = USER) -> int:
+    import time
+
+    tokens = portal.demo.store.snapshot()["tokens"]
+    return sum(1 for record in tokens.values() if record["username"] == username and record["expires"] > time.time())
+
+
+def _disk_full(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("failure", ["disk_full", "newer_schema"])
+async def test_a_failed_state_save_after_sign_in_revokes_the_new_token(make_service, demo_portal, monkeypatch,
+                                                                        tmp_path, failure):
+    from tui.core.errors import AllSourceError
+
+    state_dir = tmp_path / "state" / "save-fails"
+    if failure == "newer_schema":
+        state_dir.mkdir(parents=True, mode=0o700)
+        (state_dir / "state.toml").write_text("schema_version = 999\n", encoding="utf-8")
+    else:
+        import tui.state.atomic_write as atomic_write
+
+        monkeypatch.setattr(atomic_write, "_write_temp", _disk_full)
+    async with make_service("save-fails", state_dir=state_dir) as service:
+        with pytest.raises(AllSourceError) as failed:
+            await service.sign_in(USER, PASSWORD)
+    assert failed.value.exit_code in (1, 2)  # the state file's own sentence, not a portal error
+    assert live_tokens(demo_portal) == 0, "a token nobody stored holds a computer seat at the portal"

@@ -68,17 +68,28 @@ class SessionFlows:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         session = replace(session, username=user.username, full_name=user.full_name or user.username,
                           manages_licenses=manages_licenses(user))
-        old = None
+        try:
+            old = self._store_session(session, license_info)
+        except BaseException:
+            # A token the state can't keep (disk full, a newer state file, permissions, the lock) is revoked before
+            # the error is shown, so the failed sign-in holds none of the user's computers (issue 16 finding 2). A
+            # password token of a real ArcGIS portal can't be revoked: it ends at its expiry (docs/reliability.md).
+            await self.tokens.revoke_quietly(client, session)
+            raise
+        if old is not None and old.access_token != session.access_token:
+            await self.tokens.revoke_quietly(self.core.client(old.portal_url), old)
+        return license_info
+
+    def _store_session(self, session: Session, license_info: LicenseInfo) -> Session | None:
+        """Save the new session and its license; returns the session it replaced."""
         with self.core.edit_state() as state:
             old = state.session
             state.session = session
             state.license = license_info
             _remember_listing(state, session.portal_url, license_info)
-            state.last_username = user.username
+            state.last_username = session.username
             _remember_portal(state, session.portal_url)
-        if old is not None and old.access_token != session.access_token:
-            await self.tokens.revoke_quietly(self.core.client(old.portal_url), old)
-        return license_info
+        return old
 
     async def sign_out(self) -> list[str]:
         """End the session: revoke it at the portal, then forget the tokens. Returns notices for the user."""

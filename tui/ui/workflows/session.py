@@ -60,8 +60,8 @@ async def check_license(app: Host) -> None:
             app.show_sign_in(error.user_message)
         except AllSourceError as error:
             app.report(_license_failure(app, error), "error")
-        else:
-            app.report("License read from the licensing portal.")
+        else:  # the portal wins: a record it no longer holds was reconciled, and the status line says so
+            app.report(" ".join(app.service.take_reconciled()) or "License read from the licensing portal.")
     app.publish_status()  # also ends the Licensing tab's loading state
 
 
