@@ -91,8 +91,6 @@ LOST_TOKEN = ("issue 16 part 2: the portal issued a token but its answer was los
               "never saw it, so it is neither stored nor revoked (b)")
 KNOWN_BROKEN: dict[tuple[str, str], str] = {
     **{("sign-in", fault): LOST_TOKEN for fault in FAULTS if fault != "reset_before"},
-    ("sign-out", "reset_before"): "issue 16 part 2: sign-out forgets the session when the revoke never reached the "
-                                  "portal, leaving the token live until it expires (b)",
     **{("refresh-exchange", fault): "issue 16 finding 7 (part 2): a lost answer to the refresh-token exchange keeps "
                                     "the old, now revoked, refresh token; the new pair is live but unknown (b)"
        for fault in FAULTS if fault != "reset_before"},
