@@ -171,3 +171,24 @@ async def test_a_failed_state_save_after_sign_in_revokes_the_new_token(make_serv
             await service.sign_in(USER, PASSWORD)
     assert failed.value.exit_code in (1, 2)  # the state file's own sentence, not a portal error
     assert live_tokens(demo_portal) == 0, "a token nobody stored holds a computer seat at the portal"
+
+
+# --- --no-auto: the session is not kept for the next start ------------------------------------------------------
+def test_sign_in_no_auto_keeps_nothing_for_the_next_start(demo_portal, proxy, tmp_path):
+    cell = Cell(demo_portal, proxy, tmp_path / "no-auto", machine_id="kiosk", deadline=2.0, read_timeout=2.0)
+    result = cell.run("sign-in", "--username", USER, "--password-stdin", "--no-auto", stdin=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Signed in as Avery Pro" in result.stdout and "nothing is kept for the next start" in result.stdout
+    assert "session" not in cell.read_state(), "no token on disk for the next start"
+    assert live_tokens(demo_portal) == 0, "the command's token was revoked when it ended"
+    assert cell.run("status").exit_code == 3
+
+
+async def test_an_unticked_sign_in_ends_with_the_app(demo_portal, make_service):
+    async with make_service("kiosk") as service:
+        await service.sign_in(USER, PASSWORD, auto=False)
+        assert service.status().signed_in and live_tokens(demo_portal) == 1
+        await service.end_unkept_session()  # what the App runs as it unmounts
+        assert service.status().session is None and live_tokens(demo_portal) == 0
+        await service.sign_in(USER, PASSWORD, auto=True)
+        assert await service.end_unkept_session() == [] and live_tokens(demo_portal) == 1

@@ -74,6 +74,10 @@ async def cmd_sign_in(service: LicensingService, args) -> int:
         raise InvalidCredentials(f"{error.user_message} Check the username and Caps Lock, then run "
                                  "`allsource-tui sign-in` again.", code=error.code) from None
     print_lines(status_lines(service.status()))
+    if args.no_auto:  # not kept for the next start: the token ends with this command (README, "Signing in")
+        notices = await service.end_unkept_session()
+        print_lines([*notices, "Sign in automatically is off, so the session was ended as this command finished; "
+                     "nothing is kept for the next start."])
     return 0
 
 

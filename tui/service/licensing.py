@@ -145,6 +145,10 @@ class LicensingService:
     async def check_in(self) -> LicenseInfo | None:
         return await self.offline.check_in()
 
+    async def end_unkept_session(self) -> list[str]:
+        """Revoke and forget a session signed in without "Sign in automatically" (at the end of the app or command)."""
+        return await self.session.end_unkept_session()
+
     async def reconcile_offline(self) -> None:
         """Drop this computer's offline record when the portal no longer holds it (see take_reconciled)."""
         await self.offline.reconcile_offline()

@@ -110,6 +110,14 @@ class SessionFlows:
             state.last_username = session.username
         return notices
 
+    async def end_unkept_session(self) -> list[str]:
+        """`--no-auto` / "Sign in automatically" unticked: the session is not kept for the next start, so when the
+        command or the app ends it is revoked and forgotten (README, "Signing in"). An automatic session: nothing."""
+        session = self.core.read_state().session
+        if session is None or session.auto_sign_in:
+            return []
+        return await self.sign_out()
+
     async def refresh_license(self) -> LicenseInfo:
         """Read the license fresh from the licensing portal and remember it."""
         refuse_unless(self.core.status(), Action.REFRESH_LICENSE)

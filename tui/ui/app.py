@@ -242,6 +242,7 @@ class LicenseApp(App[int]):
             event.widget.cursor_blink = self.cursor_blink
 
     async def on_unmount(self) -> None:
+        await session.end_unkept_session(self)  # "Sign in automatically" unticked: the session ends with the app
         await self.service.aclose()
 
     # --- the crash screen: no locals, redacted (docs/reliability.md, "Crashes") ----------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from textual.worker import get_current_worker
 
 from screens.confirm_dialog import ConfirmDialog
@@ -10,6 +12,8 @@ from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
 from tui.service.actions import Action, availability
 from tui.ui.widgets.text import short_date
 from tui.ui.workflows.host import Host
+
+log = logging.getLogger("tui.ui")
 
 SIGN_IN_GROUP = "portal"
 
@@ -70,3 +74,12 @@ def _license_failure(app: Host, error: AllSourceError) -> str:
     if isinstance(error, NoLicenseError) or checked is None:
         return error.user_message
     return f"{error.user_message} Showing the license read on {short_date(checked.checked_at)}."
+
+
+async def end_unkept_session(app: Host) -> None:
+    """At exit: a session signed in with "Sign in automatically" unticked is revoked and forgotten; a portal that
+    can't be reached then leaves it to expire (its record is still removed: nothing is kept for the next start)."""
+    try:
+        await app.service.end_unkept_session()
+    except AllSourceError as error:
+        log.debug("Could not end the session at exit: %s", error.user_message)
