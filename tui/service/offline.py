@@ -1,9 +1,9 @@
 """Workstation alias, offline authorization (check-out) and check-in: the offline part of LicensingService.
 
 Check-out is not idempotent at the product level, so it is made safe with an intent record (docs/reliability.md,
-"Offline check-out"): the
-intent is saved before the portal call and carries an idempotency key the portal honours; a crash between the answer
-and the state write is resolved on the next run by asking the portal, never by checking out twice.
+"The license cache", LIC-2, and "The license lifecycle"): the intent is saved before the portal call and carries an
+idempotency key the portal honours; any unknown outcome (a crash, a reset, a 5xx, an HTML page) is resolved on the
+next run by asking the portal, never by checking out twice.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The session's tokens: the valid session a portal call needs, silent renewal with refresh tokens, and revocation.
 
-Rules (docs/reliability.md, "Sessions and tokens"): before a call, an access token with less than max(5 min, 10 % of
+Rules (docs/reliability.md, "Tokens and sessions"): before a call, an access token with less than max(5 min, 10 % of
 its life) left is refreshed; a refresh token with less than 24 h left is exchanged for a new one. After a 498 there is
 exactly one renewal and one replay. An unreachable portal never ends the session; a refused refresh token does, with
 "sign in again".
