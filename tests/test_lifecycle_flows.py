@@ -192,3 +192,94 @@ async def test_an_unticked_sign_in_ends_with_the_app(demo_portal, make_service):
         assert service.status().session is None and live_tokens(demo_portal) == 0
         await service.sign_in(USER, PASSWORD, auto=True)
         assert await service.end_unkept_session() == [] and live_tokens(demo_portal) == 1
+
+
+# --- finding 5: entries keyed by portal, user and computer --------------------------------------------------------
+async def test_another_users_authorize_never_drops_a_pending_intent(make_service, demo_portal, tmp_path):
+    """User A's check-out was interrupted (its answer lost); user B signs in on the same computer and OS account and
+    authorizes: A's intent stays (B's token can't ask about it), and A later recovers the same check-out."""
+    from tui.core.errors import PortalUnreachable
+
+    state_dir = tmp_path / "shared-account"
+    async with make_service("shared-pc", state_dir=state_dir) as service:
+        await service.sign_in(USER, PASSWORD)
+        demo_portal.faults.set("*allsourceTuiCheckOut", reset=True, times=1)  # reset before the portal saw it
+        with pytest.raises(PortalUnreachable):
+            await service.authorize_offline(connect=False)
+        a_intent = dict(service.read_state().intents)
+        assert len(a_intent) == 1
+        await service.sign_out()
+        await service.sign_in("creator_std", PASSWORD)
+        await service.authorize_offline(connect=True)
+        state = service.read_state()
+        assert set(a_intent) <= set(state.intents), "user B's authorize dropped user A's pending intent"
+        assert [o.username for o in state.offline.values()] == ["creator_std"]
+        await service.check_in()
+        await service.sign_out()
+        await service.sign_in(USER, PASSWORD)
+        assert await service.recover_checkout() is None  # the reset came before the portal: nothing to recover
+        assert service.read_state().intents == {}
+
+
+async def test_an_older_state_file_keyed_by_machine_only_is_still_read_and_rekeyed(make_service, tmp_path):
+    """A state.toml written before entries were keyed by portal, user and computer: its offline license is found,
+    can be checked in, and other computers' entries are never touched."""
+    state_dir = tmp_path / "old-format"
+    async with make_service("laptop-7", state_dir=state_dir) as service:
+        await service.sign_in(USER, PASSWORD)
+        await service.authorize_offline(connect=True)
+        data = service.core.store.load()
+        machine = service.machine.machine_key
+        (key,) = data["offline"]
+        assert key != machine and machine in key and USER in key  # new files: portal, user and computer
+        data["offline"] = {machine: data["offline"][key], "lab-2": {**data["offline"][key], "machine_id": "lab-2"}}
+        with service.core.store.transaction() as raw:
+            raw.clear()
+            raw.update(data)
+    async with make_service("laptop-7", state_dir=state_dir) as service:
+        status = service.status()
+        assert status.offline is not None and status.offline.username == USER
+        assert status.offline_elsewhere is not None and status.offline_elsewhere.machine_id == "lab-2"
+        await service.check_in()
+        assert list(service.read_state().offline) == ["lab-2"]
+
+
+# --- finding 7: a lost answer to the refresh-token exchange does not sign the user out on the next run -------------
+@pytest.mark.parametrize("fault", ["reset_after", "status_5xx"])
+def test_a_lost_exchange_answer_keeps_the_session_working_on_the_next_run(demo_portal, proxy, tmp_path, fault):
+    from tests.test_fault_matrix import sso_near_refresh_end
+
+    cell = Cell(demo_portal, proxy, tmp_path / "sso", machine_id="sso-laptop", deadline=2.0, read_timeout=2.0)
+    sso_near_refresh_end(cell)
+    kept = cell.read_state()["session"]["refresh_token"]
+    proxy.inject("oauth2/token", fault)  # the portal rotates the refresh token; its answer is lost
+    lost = cell.run("license")
+    assert lost.exit_code == 5, lost.stderr
+    assert cell.read_state()["session"]["refresh_token"] == kept, "the old pair stays until a new one is saved"
+    after = cell.run("license")
+    assert after.exit_code == 0, after.stderr
+    assert "can no longer be renewed" in after.stdout and "then sign in again" in after.stdout
+    assert cell.run("status").exit_code == 0
+
+
+# --- finding 10: cancelling is a clean undo ----------------------------------------------------------------------
+async def test_cancelling_the_sso_code_exchange_revokes_what_it_created(make_service, demo_portal):
+    """Esc while the new session is being read (the portal hangs on community/self): the tokens the code exchange
+    created are revoked, so the cancelled sign-in holds no refresh token at the portal."""
+    import asyncio
+
+    from tests.sso_browser import approve_in_browser
+
+    async with make_service("sso-cancel") as service:
+        request = service.begin_sso()
+        code, _ = await approve_in_browser(request.authorize_url, demo_portal.ca_path, USER, PASSWORD)
+        demo_portal.faults.set("community/self", hang=True)
+        exchange = asyncio.ensure_future(service.complete_sso(request, code))
+        while not any(r.path.endswith("/community/self") for r in demo_portal.request_log):
+            await asyncio.sleep(0.05)
+        exchange.cancel()  # what the TUI's Esc does to the worker
+        with pytest.raises(asyncio.CancelledError):
+            await exchange
+        demo_portal.faults.clear()
+        assert service.read_state().session is None
+    assert live_tokens(demo_portal) == 0, "a cancelled SSO sign-in left a live token at the portal"

@@ -31,6 +31,7 @@ from tui.service.reconcile import forget_offline, reconcile_with, shows_nothing_
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 from tui.service.session import SessionFlows
+from tui.state import keys
 
 if TYPE_CHECKING:
     from tui.portal.offline_ops import CheckOut
@@ -92,7 +93,7 @@ class OfflineFlows:
                                machine_id=self.core.machine.machine_key, listing_id=cached.listing_id,
                                started_at=self.core.clock.now())
         with self.core.edit_state() as state:
-            state.intents[intent.machine_id] = intent
+            keys.put(state.intents, intent)  # keyed by portal, user and computer: another user's intent stays
         alias = self.default_alias()
         try:
             checkout = await self.tokens.call_with_token(lambda client, token: client.check_out(
@@ -118,18 +119,30 @@ class OfflineFlows:
                                  expires_at=checkout.expires_at, checked_out_at=checkout.checked_out_at,
                                  device_credential=checkout.device_credential)
         with self.core.edit_state() as state:
-            state.offline[intent.machine_id] = offline
-            state.intents.pop(intent.machine_id, None)
+            keys.put(state.offline, offline)
+            keys.remove(state.intents, intent)
         return offline
 
     def _drop_intent(self, intent: OfflineIntent) -> None:
         with self.core.edit_state() as state:
-            if (current := state.intents.get(intent.machine_id)) and current.intent_id == intent.intent_id:
-                state.intents.pop(intent.machine_id)
+            found = keys.find(state.intents, intent.machine_id, intent.portal_url, intent.username)
+            if found is not None and found[1].intent_id == intent.intent_id:
+                state.intents.pop(found[0])
+
+    def _pending_intent(self) -> OfflineIntent | None:
+        """This computer's intent of the signed-in user (another user's is theirs to resolve, with their token);
+        signed out: any intent of this computer, so that the sign-in it needs is asked for."""
+        state = self.core.read_state()
+        if state.session is None:
+            return next((intent for _key, intent in keys.on_machine(state.intents, self.core.machine.machine_key)),
+                        None)
+        found = keys.find(state.intents, self.core.machine.machine_key, state.session.portal_url,
+                          state.session.username)
+        return found[1] if found is not None else None
 
     async def recover_checkout(self) -> OfflineLicense | None:
         """Resolve an intent left by a crash: ask the portal whether that check-out happened."""
-        intent = self.core.read_state().intents.get(self.core.machine.machine_key)
+        intent = self._pending_intent()
         if intent is None:
             return None
         try:
@@ -153,7 +166,8 @@ class OfflineFlows:
         after a check-in that happened is a notice, not a failure: the check-in is what the user asked for.
         """
         refuse_unless(self.core.status(), Action.CHECK_IN)
-        offline = self.core.read_state().offline[self.core.machine.machine_key]
+        offline = self.core.status().offline
+        assert offline is not None  # the CHECK_IN rule refuses without it
         credential = offline.device_credential
         assert credential is not None  # the CHECK_IN rule refuses without it
         try:
@@ -194,11 +208,11 @@ class OfflineFlows:
     async def reconcile_offline(self) -> None:
         """Before an action the local offline record would block: drop it if the portal shows nothing checked out
         (an administrator released it, or a check-in whose answer was lost). Unreachable: the record stays."""
-        offline = self.core.read_state().offline.get(self.core.machine.machine_key)
-        session = self.core.read_state().session
-        if offline is None or session is None or not session.is_valid(self.core.clock.now()):
+        state = self.core.read_state()
+        session = state.session
+        if session is None or not session.is_valid(self.core.clock.now()):
             return
-        if (session.portal_url, session.username) != (offline.portal_url, offline.username):
+        if keys.find(state.offline, self.core.machine.machine_key, session.portal_url, session.username) is None:
             return
         try:
             license_info = await self.session.read_license()

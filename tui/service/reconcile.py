@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tui.core.models import LicenseInfo, OfflineLicense
 from tui.service.core import ServiceCore
+from tui.state import keys
 
 RELEASED_AT_PORTAL = ("{portal} no longer holds your license offline for this computer (an administrator released "
                       "it, or an earlier check-in's answer was lost), so the offline record here was removed.")
@@ -18,11 +19,10 @@ def shows_nothing_checked_out(license_info: LicenseInfo) -> bool:
 
 def forget_offline(core: ServiceCore, offline: OfflineLicense, notice: str | None) -> None:
     """Remove this computer's offline record (only the one given: a newer one written meanwhile stays)."""
-    key = core.machine.machine_key
     with core.edit_state() as state:
-        current = state.offline.get(key)
-        if current is not None and current.device_credential == offline.device_credential:
-            state.offline.pop(key)
+        found = keys.find(state.offline, offline.machine_id, offline.portal_url, offline.username)
+        if found is not None and found[1].device_credential == offline.device_credential:
+            state.offline.pop(found[0])
     if notice:
         core.reconcile(notice)
 
@@ -30,8 +30,8 @@ def forget_offline(core: ServiceCore, offline: OfflineLicense, notice: str | Non
 def reconcile_with(core: ServiceCore, license_info: LicenseInfo) -> None:
     """A fresh license read showing nothing checked out ends this computer's offline record of the same user."""
     state = core.read_state()
-    offline = state.offline.get(core.machine.machine_key)
-    if offline is None or state.session is None or not shows_nothing_checked_out(license_info):
+    if state.session is None or not shows_nothing_checked_out(license_info):
         return
-    if (state.session.portal_url, state.session.username) == (offline.portal_url, offline.username):
-        forget_offline(core, offline, RELEASED_AT_PORTAL.format(portal=offline.portal_url))
+    found = keys.find(state.offline, core.machine.machine_key, state.session.portal_url, state.session.username)
+    if found is not None:
+        forget_offline(core, found[1], RELEASED_AT_PORTAL.format(portal=found[1].portal_url))
