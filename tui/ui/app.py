@@ -174,7 +174,11 @@ class LicenseApp(App[int]):
 
     @on(intents.RefreshLicense)
     def check_license(self) -> None:
-        self.run_workflow(session.check_license(self), "license")
+        self.run_workflow(session.check_license(self), session.LICENSE_GROUP)
+
+    @on(intents.CancelLicenseCheck)
+    def cancel_license_check(self) -> None:
+        self.workers.cancel_group(self, session.LICENSE_GROUP)
 
     @on(intents.OpenSettings)
     def _open_settings(self, intent: intents.OpenSettings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from textual.worker import get_current_worker
@@ -14,6 +15,7 @@ from tui.ui.widgets.text import short_date
 from tui.ui.workflows.host import Host
 
 log = logging.getLogger("tui.ui")
+LICENSE_GROUP = "license"
 
 SIGN_IN_GROUP = "portal"
 
@@ -51,7 +53,8 @@ async def sign_out(app: Host) -> None:
 
 
 async def check_license(app: Host) -> None:
-    """Re-read the license from the licensing portal (at start, and with the refresh key)."""
+    """Re-read the license from the licensing portal (at start, and with the refresh key); Esc on Settings while it
+    runs cancels it (CancelLicenseCheck): the read saves nothing until it completes, so the state stays as it was."""
     status = app.status
     answer = availability(status, Action.REFRESH_LICENSE)
     if not answer.allowed:
@@ -60,6 +63,10 @@ async def check_license(app: Host) -> None:
         app.report(f"Reading your license from {status.licensing_portal.url}…", "busy")
         try:
             await app.service.refresh_license()
+        except asyncio.CancelledError:
+            app.report("Reading the license was cancelled; the license shown is the one read before.", "info")
+            app.publish_status()  # ends the Licensing tab's loading state
+            raise
         except NotSignedIn as error:
             app.show_sign_in(error.user_message)
         except AllSourceError as error:
