@@ -151,7 +151,7 @@ class RenewalFlows:
         OAuth tokens (SSO) are revoked with the client id they were issued to (oauth2/revokeToken). A generateToken
         token belongs to no app: ArcGIS has no call that revokes it, so it is revoked only where the portal's
         rest/info says it can (the demo portal: ``authInfo.allsourceTuiRevokesGenerateTokens``), and never with a
-        made-up client id (docs/portal-protocol.md, "oauth2/revokeToken").
+        made-up client id (docs/portal-protocol.md, "Calls the client makes").
         """
         if session.method == "oauth":
             token = session.refresh_token or session.access_token
