@@ -21,7 +21,7 @@ from screens.organization_pane import OrganizationPane
 from screens.portals_pane import PortalsPane
 from tui.service.status import Status
 from tui.ui import bindings as keys
-from tui.ui.intents import RefreshLicense, StatusChanged
+from tui.ui.intents import CancelLicenseCheck, RefreshLicense, StatusChanged
 from tui.ui.roles import administers
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
@@ -97,6 +97,9 @@ class SettingsScreen(Screen[None]):
         self.show_tab(event.option_id or TABS[0][0], focus_pane=True)
 
     def action_back(self) -> None:
+        if self.query_one(LicensingPane).loading:  # the first Esc stops the license read in progress (issue 16)
+            self.post_message(CancelLicenseCheck())
+            return
         self.dismiss(None)
 
     # --- status and refresh ----------------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ STATUS_TUI_MODULES = {
     "tui.core.config", "tui.core.errors", "tui.core.machine", "tui.core.models", "tui.core.paths", "tui.core.secret",
     "tui.core.settings", "tui.core.text", "tui.core.urls", "tui.service", "tui.service.status", "tui.state",
     "tui.state.atomic_write", "tui.state.backup",
-    "tui.state.file", "tui.state.lock", "tui.state.model", "tui.state.secret_store", "tui.state.store",
-    "tui.state.token_vault",
+    "tui.state.file", "tui.state.keys", "tui.state.lock", "tui.state.model", "tui.state.secret_store",
+    "tui.state.store", "tui.state.token_vault",
 }
 NEVER_FOR_STATUS = {"asyncio", "ssl", "logging", "subprocess", "argparse", "socket", "selectors", "concurrent",
                     "httpx", "httpcore", "textual", "rich", "starlette", "uvicorn", "shtab", "keyring", "idna",

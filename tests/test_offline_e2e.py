@@ -128,7 +128,7 @@ async def test_unreachable_portal_during_checkout_leaves_an_intent_that_is_resol
         demo_portal.faults.set("*allsourceTuiCheckOut", reset=True, times=1)
         with pytest.raises(PortalUnreachable):
             await service.authorize_offline(connect=True)
-        assert service.machine.machine_key in service.read_state().intents
+        assert [i.machine_id for i in service.read_state().intents.values()] == [service.machine.machine_key]
         recovered = await service.recover_checkout()
         state = service.read_state()
     assert state.intents == {}

@@ -55,7 +55,6 @@ def _non_idempotent_calls():
         ("/generateToken", lambda c: c.generate_token("jsmith", "password-123", expiration_minutes=60)),
         ("/oauth2/token", lambda c: c.token_from_code("app", "code-1234", "v" * 43)),
         ("/oauth2/token", lambda c: c.refresh("app", TOKEN)),
-        ("/oauth2/revokeToken", lambda c: c.revoke_token(TOKEN, client_id="app")),
         ("/allsourceTuiCheckOut", lambda c: c.check_out(ITEM, TOKEN, machine_id="m", os_user="u", alias="a",
                                                         intent_id="i" * 32)),
         ("/allsourceTuiCheckIn", lambda c: c.check_in(ITEM, TOKEN, machine_id="m", os_user="u",
@@ -76,6 +75,15 @@ async def test_posts_are_never_retried_once_sent(suffix: str, call, failure) -> 
     with pytest.raises((UnexpectedResponse, PortalUnreachable)):
         await call(make_client(fake))
     assert fake.count(suffix) == 1
+
+
+@pytest.mark.parametrize("failure", [BUSY, httpx.ReadError("reset")], ids=["503", "reset"])
+async def test_a_revoke_whose_answer_was_lost_is_sent_again(failure) -> None:
+    # Revoking is idempotent (the same token ends either way), so an unknown outcome is resolved by resending it:
+    # a sign-out whose revoke never reached the portal does not leave a live token behind (issue 16).
+    fake = FakePortal().on("POST", "/oauth2/revokeToken", failure, arcgis({"success": True}))
+    await make_client(fake).revoke_token(TOKEN, client_id="app")
+    assert fake.count("/oauth2/revokeToken") == 2
 
 
 async def test_tp_net_figure_for_posts() -> None:

@@ -76,7 +76,7 @@ async def test_tp_net_token_and_license_posts_reach_the_server_once(make_service
     print(f"\nTP-NET POST generateToken / allsourceTuiCheckOut with {fault}: server count = {sign_in_hits} / "
           f"{check_out_hits}; check-out intent kept for recovery: {intent_kept}")
     assert sign_in_hits == 1 and check_out_hits == 1
-    assert intent_kept == (fault == "reset")  # a reset may have checked out: the next run asks the portal
+    assert intent_kept  # a reset or a 503 after sending may have checked out: the next run asks the portal
 
 
 # --- 498: exactly one renewal and one replay ---------------------------------------------------------------------

@@ -97,7 +97,8 @@ async def test_yes_takes_the_license_offline_and_keeps_the_session(make_local_ap
         assert status_line(app).endswith("; you stay signed in.")
         state = read_state_toml(app)
         assert state["session"]["username"] == "pro_adv"
-        assert list(state["offline"]) == [app.service.machine.machine_key] and "offline_intent" not in state
+        (entry,) = state["offline"].values()  # keyed by portal, user and computer
+        assert entry["machine_id"] == app.service.machine.machine_key and "offline_intent" not in state
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#summary-3").visual.plain.startswith(

@@ -38,7 +38,11 @@ async def run_command(args: argparse.Namespace) -> int:
     async with open_service(locations) as service:
         warn_about_config(service.settings.warnings)
         handler = HANDLERS[args.command]
-        return await handler(service, args)
+        try:
+            return await handler(service, args)
+        finally:  # what the portal said differs from the record here, and how it was reconciled (issue 16)
+            if reconciled := service.take_reconciled():
+                print_lines(reconciled)
 
 
 
@@ -70,6 +74,10 @@ async def cmd_sign_in(service: LicensingService, args) -> int:
         raise InvalidCredentials(f"{error.user_message} Check the username and Caps Lock, then run "
                                  "`allsource-tui sign-in` again.", code=error.code) from None
     print_lines(status_lines(service.status()))
+    if args.no_auto:  # not kept for the next start: the token ends with this command (README, "Signing in")
+        notices = await service.end_unkept_session()
+        print_lines([*notices, "Sign in automatically is off, so the session was ended as this command finished; "
+                     "nothing is kept for the next start."])
     return 0
 
 
@@ -105,6 +113,7 @@ async def cmd_offline(service: LicensingService, args) -> int:
         await service.check_in()
         print_lines(["Checked in: the license is online again.", *status_lines(service.status())])
         return 0
+    await service.reconcile_offline()  # a record the portal no longer holds must not refuse (issue 16)
     refuse_unless(service.status(), Action.AUTHORIZE_OFFLINE)  # before asking whether to stay connected
     connect = args.connect
     if connect is None:

@@ -174,4 +174,16 @@ class PortalRefused(PortalError):
 
 
 class OfflineNotOffered(PortalRefused):
-    """The portal does not implement allsource-tui's offline check-out/check-in operations."""
+    """The portal does not implement allsource-tui's offline check-out/check-in operations.
+
+    ``unreadable`` is True when that was concluded from an answer that was not an ArcGIS one (an HTML page, a
+    truncated body): then what the request did at the portal is unknown, not refused.
+    """
+
+    unreadable: bool = False
+
+
+def answered_refusal(error: BaseException) -> bool:
+    """True when the portal read the request and said no in its own words (an ArcGIS error envelope): nothing was
+    done. Anything else after a request was sent (reset, timeout, 5xx, HTML, truncated) leaves the outcome unknown."""
+    return isinstance(error, PortalRefused) and not getattr(error, "unreadable", False)

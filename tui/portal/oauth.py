@@ -104,7 +104,9 @@ class OAuthEndpoints(PortalCalls):
         ``client_id`` None: a token that belongs to no app (generateToken), only where the portal accepts that.
         """
         fields = {"auth_token": token.reveal()} | ({"client_id": client_id} if client_id else {})
-        await self.post("oauth2/revokeToken", data=fields)
+        # Revoking twice ends the same token: the call is idempotent, so a lost answer (reset, 5xx) is resolved by
+        # sending it again within the deadline (docs/reliability.md, "The license lifecycle").
+        await self.post("oauth2/revokeToken", data=fields, idempotent=True)
 
     async def suspend_session(self, client_id: str, refresh_token: Secret) -> bool:
         """Undocumented grant_type=suspend_session (Esri Python's sign-out); True when the portal says success."""

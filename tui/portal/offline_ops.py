@@ -105,8 +105,11 @@ class OfflineOperations(PortalCalls):
     def _not_offered(self, cause: PortalError | None = None) -> OfflineNotOffered:
         if cause is None:
             return OfflineNotOffered(NOT_OFFERED_MESSAGE)
-        return OfflineNotOffered(NOT_OFFERED_MESSAGE, code=cause.code, message_code=cause.message_code,
-                                 details=cause.details)
+        refusal = OfflineNotOffered(NOT_OFFERED_MESSAGE, code=cause.code, message_code=cause.message_code,
+                                    details=cause.details)
+        # An HTML page or a broken body is no answer: whatever the request did at the portal is unknown (issue 16)
+        refusal.unreadable = isinstance(cause, UnexpectedResponse)
+        return refusal
 
     def _parse_checkout(self, data: dict) -> CheckOut:
         try:

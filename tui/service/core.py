@@ -32,6 +32,9 @@ class ServiceCore:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self.vault = TokenVault(settings.secrets)
+        # Sentences saying how the local record was reconciled with the portal (the portal wins: docs/reliability.md,
+        # "The license lifecycle"); the CLI prints them, the TUI shows them on the status line.
+        self.reconciled: list[str] = []
 
     # --- lifecycle -----------------------------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -79,6 +82,14 @@ class ServiceCore:
 
     def notices(self) -> list[str]:
         return list(dict.fromkeys([*self.store.notices, *self.vault.notices]))
+
+    def reconcile(self, sentence: str) -> None:
+        if sentence not in self.reconciled:
+            self.reconciled.append(sentence)
+
+    def take_reconciled(self) -> list[str]:
+        taken, self.reconciled = self.reconciled, []
+        return taken
 
     def secrets_location(self) -> str:
         return self.vault.location(self.store.load().get("session"), self.store.path)

@@ -96,6 +96,10 @@ class LicensingService:
     def notices(self) -> list[str]:
         return self.core.notices()
 
+    def take_reconciled(self) -> list[str]:
+        """What changed because the portal said otherwise (a license checked in or released there); once each."""
+        return self.core.take_reconciled()
+
     def secrets_location(self) -> str:
         return self.core.secrets_location()
 
@@ -140,6 +144,14 @@ class LicensingService:
 
     async def check_in(self) -> LicenseInfo | None:
         return await self.offline.check_in()
+
+    async def end_unkept_session(self) -> list[str]:
+        """Revoke and forget a session signed in without "Sign in automatically" (at the end of the app or command)."""
+        return await self.session.end_unkept_session()
+
+    async def reconcile_offline(self) -> None:
+        """Drop this computer's offline record when the portal no longer holds it (see take_reconciled)."""
+        await self.offline.reconcile_offline()
 
     # --- portals -------------------------------------------------------------------------------------------------
     async def probe_kind(self, url: str) -> PortalKind:

@@ -118,6 +118,9 @@ class RenewalFlows:
             raise
         except (AuthError, PortalError) as refused:
             if isinstance(refused, AuthError) or refused.code in (400, 498):
+                access_left = session.expires_at - session.validity_margin() - self.core.clock.now()
+                if self._refresh_token_ending(session) and access_left > 0:
+                    return self._without_renewal(session)
                 self.expire_session(session)
                 raise NotSignedIn(f"Your session on {session.portal_url} can't be renewed any more; sign in "
                                   "again.") from None
@@ -126,6 +129,15 @@ class RenewalFlows:
                        refresh_token=grant.refresh_token or session.refresh_token,
                        refresh_expires_at=grant.refresh_expires_at if grant.refresh_token
                        else session.refresh_expires_at)
+
+    def _without_renewal(self, session: Session) -> Session:
+        """The exchange was refused while the access token still works: an earlier exchange's answer was probably
+        lost after the portal rotated the refresh token (issue 16 finding 7). The old pair was kept until a new one
+        was saved, so the session goes on with its access token, without renewal, and then asks to sign in again."""
+        self.core.reconcile(f"Your session on {session.portal_url} can no longer be renewed (the portal refused its "
+                            "refresh token, perhaps because an earlier renewal's answer was lost); it keeps working "
+                            f"until {_utc(session.expires_at)}, then sign in again.")
+        return replace(session, refresh_token=None, refresh_expires_at=None)
 
     def expire_session(self, session: Session) -> None:
         with self.core.edit_state() as state:
@@ -139,7 +151,7 @@ class RenewalFlows:
         OAuth tokens (SSO) are revoked with the client id they were issued to (oauth2/revokeToken). A generateToken
         token belongs to no app: ArcGIS has no call that revokes it, so it is revoked only where the portal's
         rest/info says it can (the demo portal: ``authInfo.allsourceTuiRevokesGenerateTokens``), and never with a
-        made-up client id (docs/portal-protocol.md, "oauth2/revokeToken").
+        made-up client id (docs/portal-protocol.md, "Calls the client makes").
         """
         if session.method == "oauth":
             token = session.refresh_token or session.access_token
@@ -163,3 +175,9 @@ class RenewalFlows:
 async def _revokes_generated_tokens(client: PortalClient) -> bool:
     auth_info = (await client.info()).get("authInfo")
     return isinstance(auth_info, dict) and auth_info.get("allsourceTuiRevokesGenerateTokens") is True
+
+
+def _utc(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -14,6 +14,7 @@ from tui.service.actions import Action, availability, refuse_unless
 from tui.service.admin_model import manages_licenses
 from tui.service.core import ServiceCore
 from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.service.reconcile import reconcile_with
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
 from tui.service.status import iso_utc
@@ -67,17 +68,28 @@ class SessionFlows:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         session = replace(session, username=user.username, full_name=user.full_name or user.username,
                           manages_licenses=manages_licenses(user))
-        old = None
+        try:
+            old = self._store_session(session, license_info)
+        except BaseException:
+            # A token the state can't keep (disk full, a newer state file, permissions, the lock) is revoked before
+            # the error is shown, so the failed sign-in holds none of the user's computers (issue 16 finding 2). A
+            # password token of a real ArcGIS portal can't be revoked: it ends at its expiry (docs/reliability.md).
+            await self.tokens.revoke_quietly(client, session)
+            raise
+        if old is not None and old.access_token != session.access_token:
+            await self.tokens.revoke_quietly(self.core.client(old.portal_url), old)
+        return license_info
+
+    def _store_session(self, session: Session, license_info: LicenseInfo) -> Session | None:
+        """Save the new session and its license; returns the session it replaced."""
         with self.core.edit_state() as state:
             old = state.session
             state.session = session
             state.license = license_info
             _remember_listing(state, session.portal_url, license_info)
-            state.last_username = user.username
+            state.last_username = session.username
             _remember_portal(state, session.portal_url)
-        if old is not None and old.access_token != session.access_token:
-            await self.tokens.revoke_quietly(self.core.client(old.portal_url), old)
-        return license_info
+        return old
 
     async def sign_out(self) -> list[str]:
         """End the session: revoke it at the portal, then forget the tokens. Returns notices for the user."""
@@ -98,6 +110,14 @@ class SessionFlows:
             state.last_username = session.username
         return notices
 
+    async def end_unkept_session(self) -> list[str]:
+        """`--no-auto` / "Sign in automatically" unticked: the session is not kept for the next start, so when the
+        command or the app ends it is revoked and forgotten (README, "Signing in"). An automatic session: nothing."""
+        session = self.core.read_state().session
+        if session is None or session.auto_sign_in:
+            return []
+        return await self.sign_out()
+
     async def refresh_license(self) -> LicenseInfo:
         """Read the license fresh from the licensing portal and remember it."""
         refuse_unless(self.core.status(), Action.REFRESH_LICENSE)
@@ -107,9 +127,16 @@ class SessionFlows:
         with self.core.edit_state() as state:
             state.license = license_info
             _remember_listing(state, session.portal_url, license_info)
+        reconcile_with(self.core, license_info)  # released at the portal: the offline record here goes too
         if license_info.level is None:
             raise NoLicenseError(NO_LICENSE_ADVICE)
         return license_info
+
+    async def read_license(self) -> LicenseInfo:
+        """The license as the portal sees it now, without storing it (used to resolve an unknown outcome)."""
+        session = self.tokens.require_session()
+        return await self.tokens.call_with_token(
+            lambda client, token: self._read_license_only(client, token, session.username))
 
     # --- reading the license ------------------------------------------------------------------------------------
     async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str

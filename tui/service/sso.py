@@ -7,7 +7,7 @@ process; the URL carries only public values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -78,10 +78,14 @@ class SsoFlows:
                 raise
             raise AuthError("The portal did not accept that code (it may be mistyped, already used or expired); "
                             "open the sign-in link again and paste the new code.", code=refused.code) from None
-        username = grant.username or (await client.community_self(grant.access_token)).username
-        now = self.core.clock.now()
-        session = Session(portal_url=request.portal_url, username=username, full_name="", auto_sign_in=auto,
-                          method="oauth", access_token=grant.access_token, expires_at=grant.expires_at,
-                          signed_in_at=now, refresh_token=grant.refresh_token,
-                          refresh_expires_at=grant.refresh_expires_at)
+        session = Session(portal_url=request.portal_url, username=grant.username or "", full_name="",
+                          auto_sign_in=auto, method="oauth", access_token=grant.access_token,
+                          expires_at=grant.expires_at, signed_in_at=self.core.clock.now(),
+                          refresh_token=grant.refresh_token, refresh_expires_at=grant.refresh_expires_at)
+        try:
+            if not session.username:
+                session = replace(session, username=(await client.community_self(grant.access_token)).username)
+        except BaseException:  # Esc, a deadline or an error once the tokens exist: they are revoked (issue 16)
+            await self.session.tokens.revoke_quietly(client, session)
+            raise
         return await self.session.adopt_session(client, session)

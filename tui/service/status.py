@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Session
+from tui.state import keys
 from tui.state.model import AppState
 
 if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here
@@ -118,22 +119,24 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                  secrets_location: str, notices: list[str]) -> Status:
     session = state.session
     signed_in = session is not None and session.is_valid(now)
-    offline = state.offline.get(machine.machine_key) if state.offline else None  # no key needed: no hashing
+    who = session.username if session else state.last_username
+    offline = (keys.preferred(state.offline, machine.machine_key, session.portal_url if session else None, who)
+               if state.offline else None)
+    interrupted = bool(state.intents and keys.on_machine(state.intents, machine.machine_key))
     license_info = state.license if signed_in else None
     if offline is not None and (license_info is None or not signed_in):
         license_info = offline.license
     if license_info is not None and license_info.entitlements_notice:
         notices = [*notices, license_info.entitlements_notice]
-    if state.intents and machine.machine_key in state.intents:
+    if interrupted:
         notices = [*notices, "A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
-    elsewhere = next((o for key, o in state.offline.items() if key != machine.machine_key), None)
+    elsewhere = next((o for o in state.offline.values() if o.machine_id != machine.machine_key), None)
     return Status(licensing_portal=portal, active_portal=state.active_portal or portal.url, session=session,
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
                   secrets_location=secrets_location, notices=tuple(notices + state.notices), os_user=machine.os_user,
-                  offline_elsewhere=elsewhere,
-                  checkout_interrupted=bool(state.intents) and machine.machine_key in state.intents,
+                  offline_elsewhere=elsewhere, checkout_interrupted=interrupted,
                   connections=portal_connections(state, portal))
 
 

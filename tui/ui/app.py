@@ -177,7 +177,11 @@ class LicenseApp(App[int]):
 
     @on(intents.RefreshLicense)
     def check_license(self) -> None:
-        self.run_workflow(session.check_license(self), "license")
+        self.run_workflow(session.check_license(self), session.LICENSE_GROUP)
+
+    @on(intents.CancelLicenseCheck)
+    def cancel_license_check(self) -> None:
+        self.workers.cancel_group(self, session.LICENSE_GROUP)
 
     @on(intents.OpenSettings)
     def _open_settings(self, intent: intents.OpenSettings) -> None:
@@ -268,6 +272,7 @@ class LicenseApp(App[int]):
             event.widget.cursor_blink = self.cursor_blink
 
     async def on_unmount(self) -> None:
+        await session.end_unkept_session(self)  # "Sign in automatically" unticked: the session ends with the app
         await self.service.aclose()
 
     # --- the crash screen: no locals, redacted (docs/reliability.md, "Leak prevention") -------------------------------

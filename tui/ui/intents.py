@@ -55,6 +55,10 @@ class RefreshLicense(Message):
     """Read the license again from the licensing portal."""
 
 
+class CancelLicenseCheck(Message):
+    """Esc while the license is being read: stop the read (nothing is saved until it completes)."""
+
+
 class OpenSettings(Message):
     def __init__(self, tab: str = "licensing", focus_pane: bool = False) -> None:
         super().__init__()

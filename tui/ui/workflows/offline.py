@@ -101,8 +101,8 @@ async def complete_check_in(app: Host) -> None:
     except AllSourceError as error:
         checked_in = app.publish_status().offline is None  # the license came back but the fresh read failed
         app.report(f"{CHECKED_IN[:-1]}, but: {error.user_message}" if checked_in else error.user_message, "error")
-    else:
-        app.report(CHECKED_IN)
+    else:  # a lost answer resolved by asking the portal, or a failed read afterwards: said after the success
+        app.report(" ".join([CHECKED_IN, *app.service.take_reconciled()]))
     finally:
         app.show_offline_progress(False)
         app.publish_status()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from textual.worker import get_current_worker
 
 from screens.confirm_dialog import ConfirmDialog
@@ -10,6 +13,9 @@ from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
 from tui.service.actions import Action, availability
 from tui.ui.widgets.text import short_date
 from tui.ui.workflows.host import Host
+
+log = logging.getLogger("tui.ui")
+LICENSE_GROUP = "license"
 
 SIGN_IN_GROUP = "portal"
 
@@ -47,7 +53,8 @@ async def sign_out(app: Host) -> None:
 
 
 async def check_license(app: Host) -> None:
-    """Re-read the license from the licensing portal (at start, and with the refresh key)."""
+    """Re-read the license from the licensing portal (at start, and with the refresh key); Esc on Settings while it
+    runs cancels it (CancelLicenseCheck): the read saves nothing until it completes, so the state stays as it was."""
     status = app.status
     answer = availability(status, Action.REFRESH_LICENSE)
     if not answer.allowed:
@@ -56,12 +63,16 @@ async def check_license(app: Host) -> None:
         app.report(f"Reading your license from {status.licensing_portal.url}…", "busy")
         try:
             await app.service.refresh_license()
+        except asyncio.CancelledError:
+            app.report("Reading the license was cancelled; the license shown is the one read before.", "info")
+            app.publish_status()  # ends the Licensing tab's loading state
+            raise
         except NotSignedIn as error:
             app.show_sign_in(error.user_message)
         except AllSourceError as error:
             app.report(_license_failure(app, error), "error")
-        else:
-            app.report("License read from the licensing portal.")
+        else:  # the portal wins: a record it no longer holds was reconciled, and the status line says so
+            app.report(" ".join(app.service.take_reconciled()) or "License read from the licensing portal.")
     app.publish_status()  # also ends the Licensing tab's loading state
 
 
@@ -70,3 +81,12 @@ def _license_failure(app: Host, error: AllSourceError) -> str:
     if isinstance(error, NoLicenseError) or checked is None:
         return error.user_message
     return f"{error.user_message} Showing the license read on {short_date(checked.checked_at)}."
+
+
+async def end_unkept_session(app: Host) -> None:
+    """At exit: a session signed in with "Sign in automatically" unticked is revoked and forgotten; a portal that
+    can't be reached then leaves it to expire (its record is still removed: nothing is kept for the next start)."""
+    try:
+        await app.service.end_unkept_session()
+    except AllSourceError as error:
+        log.debug("Could not end the session at exit: %s", error.user_message)
