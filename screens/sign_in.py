@@ -17,7 +17,7 @@ from textual.worker import Worker
 from tui.core.errors import AllSourceError
 from tui.service.status import Status
 from tui.ui import bindings as keys
-from tui.ui.intents import ConfigurePortal, SignIn, SignInWithSso
+from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -33,6 +33,7 @@ class SignInScreen(Screen[None]):
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
         bind(keys.SIGN_IN_SSO, "sign_in_sso"),
+        bind(keys.SIGN_IN_BACK, "back"),
     ]
 
     def __init__(self, status: Status, *, notice: str = "", demo_hint: str = "") -> None:
@@ -126,10 +127,19 @@ class SignInScreen(Screen[None]):
             self.set_busy(False)
             self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
 
+    def action_back(self) -> None:
+        self.post_message(BackToStart())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_sign_in":
             return self.signing_in  # hidden from the Footer unless a sign-in is pending
+        if action == "back":  # working offline, the window is optional: Esc returns to the start page
+            return not self.signing_in and (self.status.offline is not None or self.status.signed_in)
         return True
+
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.status = event.status
+        self.refresh_bindings()
 
     @property
     def signing_in(self) -> bool:

@@ -26,6 +26,7 @@ SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
 SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
 SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
 SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in (SSO)")
+SIGN_IN_BACK = Key("sign_in.back", "escape", "Back")  # while working offline: back to the start page
 
 SSO_COPY = Key("sso.copy", "f5", "Copy link")
 SSO_CANCEL = Key("sso.cancel", "escape", "Cancel")
@@ -56,6 +57,7 @@ PORTALS_REMOVE = Key("portals.remove", "d,delete", "Remove")
 HELP_CLOSE = Key("help.close", "escape,f1,q", "Close")
 
 ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGURE, SIGN_IN_CANCEL, SIGN_IN_SSO,
+                             SIGN_IN_BACK,
                              SSO_COPY, SSO_CANCEL, START_SETTINGS,
                              START_LICENSING, START_SIGN_IN, SETTINGS_BACK, SETTINGS_REFRESH, SETTINGS_SIGN_OUT,
                              SETTINGS_CONFIGURE, *SETTINGS_TABS, LICENSING_EDIT_ALIAS, LICENSING_OFFLINE, PORTALS_UP,
