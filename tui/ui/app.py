@@ -260,9 +260,9 @@ class LicenseApp(App[int]):
                                         config_path=self.config_path, state_path=self.service.store.path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Footer keys from ``availability``: Sign out is greyed while there is no session to end."""
-        if action == "sign_out":
-            return availability(self.status, Action.SIGN_OUT).allowed or None
+        """Footer keys from ``availability``: Sign out is hidden while there is no session to end."""
+        if action == "sign_out":  # hidden, not greyed: the footer shows only keys that do something now
+            return availability(self.status, Action.SIGN_OUT).allowed
         return True
 
     def action_licensing(self) -> None:
