@@ -28,6 +28,7 @@ from tui.ui.widgets.text import try_next
 class SignInScreen(Screen[None]):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#username"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]  # sign_in.tcss stacks the buttons when narrow
     BINDINGS = [
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
@@ -69,7 +70,7 @@ class SignInScreen(Screen[None]):
                 yield StatusLine("", id="try-next")
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "ArcGIS Sign In"

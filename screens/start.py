@@ -43,7 +43,7 @@ class StartScreen(Screen[None]):
             yield Static("Press s for Settings, l for your license details, F1 for help, and ctrl+p for every "
                          "command (including Sign out).", id="hint", markup=False)
         yield StatusLine(self.notice, id="status")
-        yield Footer()
+        yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#summary").border_title = "ArcGIS AllSource"

@@ -117,3 +117,11 @@ async def test_the_licensing_tab_has_two_headings_and_the_license_notes(make_loc
         assert [str(column.label) for column in levels.columns.values()] == ["Level", "Licensed"]
         extensions = app.screen.query_one("#extensions", DataTable)
         assert [str(column.label) for column in extensions.columns.values()] == ["Extension", "Licensed"]
+
+
+async def test_the_sign_in_window_and_start_page_footers_are_whole_at_60_columns(make_local_app):
+    app = make_local_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert "f1 Help" in footer(app)
+        assert "Configure your licensing options [F2]" in screen_text(app)  # the buttons stack, none is cut off

@@ -23,9 +23,9 @@ APP_QUIT = Key("app.quit", "ctrl+q", "Quit")
 APP_HELP = Key("app.help", "f1", "Help")
 
 SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
-SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
+SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing")  # short: the footer stays whole at 60 columns
 SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
-SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in (SSO)")
+SIGN_IN_SSO = Key("sign_in.sso", "f3", "SSO")
 SIGN_IN_BACK = Key("sign_in.back", "escape", "Back")  # while working offline: back to the start page
 
 SSO_COPY = Key("sso.copy", "f5", "Copy link")
