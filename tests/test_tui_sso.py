@@ -172,3 +172,13 @@ async def test_a_refused_code_does_not_advise_pressing_enter_on_the_cleared_fiel
         advice = app.screen.query_one("#try-next").visual.plain
         assert advice.startswith("Try:") and "press Enter" not in advice
         assert app.screen.query_one("#code", Input).value == ""
+
+
+async def test_a_busy_portal_during_the_code_exchange_is_not_blamed_on_the_url(make_local_app):
+    app = make_local_app()
+    make_local_app.demo.faults.set("*oauth2/token", status=503)
+    async with app.run_test() as pilot:
+        await open_sso_dialog(pilot)
+        await paste_and_submit(pilot, "some-code")
+        shown = app.screen.query_one("#error").visual.plain + " " + app.screen.query_one("#try-next").visual.plain
+        assert "URL" not in shown and "busy or down" in shown, shown
