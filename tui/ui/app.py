@@ -33,8 +33,10 @@ from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.workflows import offline, portals, session
 
 T = TypeVar("T")
+# Workers that change state.toml themselves and then move on (the App's workflows, the SSO and licensing dialogs'):
+# while one runs, follow_state waits, so nothing is navigated away under it.
 WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offline.OFFLINE_GROUP, "alias", "dialog",
-                             "portals"})
+                             "portals", "sso", "licensing-portal-dialog"})
 
 
 class LicenseApp(App[int]):
