@@ -1,8 +1,9 @@
 """SettingsScreen: side tabs (Licensing, Portals, About) on the left, the chosen tab's pane on the right.
 
-↑/↓ move between the tabs and show each pane at once; Enter moves into the pane; 1–3 jump to a tab; Esc goes back to
-the start page. The refresh key asks the App to re-read the license (RefreshLicense); every pane redraws from the
-Status the App posts down (StatusChanged).
+↑/↓ move between the tabs and show each pane at once; Enter moves into the pane; 1–3 jump to a tab; Esc (or the
+"← Back" button at the top) goes back to the start page; the top line keeps the name and the active portal. The
+refresh key asks the App to re-read the license (RefreshLicense); every pane redraws from the Status the App posts
+down (StatusChanged).
 """
 
 from __future__ import annotations
@@ -11,23 +12,30 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label, OptionList
+from textual.widgets import Button, ContentSwitcher, Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.about_pane import AboutPane
 from screens.licensing_pane import LicensingPane
 from screens.organization_pane import OrganizationPane
 from screens.portals_pane import PortalsPane
+from tui.service.actions import Action, availability
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import CancelLicenseCheck, RefreshLicense, StatusChanged
 from tui.ui.roles import administers
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.text import identity_line
 
 ORGANIZATION_TAB = ("organization", "Organization")  # after TABS, only for an organization administrator
 TABS = (("licensing", "Licensing"), ("portals", "Portals"), ("about", "About"))
+PANE_KEYS = (("licensing", "edit_alias", keys.LICENSING_EDIT_ALIAS),
+             ("licensing", "toggle_offline", keys.LICENSING_OFFLINE),
+             ("portals", "add", keys.PORTALS_ADD), ("portals", "remove", keys.PORTALS_REMOVE),
+             ("portals", "activate", keys.SETTINGS_PORTALS_ACTIVATE))
 
 
 class SettingsScreen(Screen[None]):
@@ -40,6 +48,9 @@ class SettingsScreen(Screen[None]):
         bind(keys.SETTINGS_CONFIGURE, "app.configure_portal"),
         bind(keys.SETTINGS_TAB_ORGANIZATION, "show_tab('organization')"),
         *(bind(key, f"show_tab('{tab}')") for key, (tab, _) in zip(keys.SETTINGS_TABS, TABS, strict=True)),
+        # The panes' keys, bound here so they work wherever the focus is (also on the side tabs); each is shown
+        # and works only while its tab is showing.
+        *(bind(key, f"pane('{tab}', '{action}')") for tab, action, key in PANE_KEYS),
     ]
 
     def __init__(self, status: Status, *, tab: str = "licensing", focus_pane: bool = False,
@@ -53,7 +64,9 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         status = self.status
-        yield Label("Settings  ·  Esc returns to the start page", id="title")
+        with Horizontal(id="top"):
+            yield Button(Content("← Back [Esc]"), id="back", compact=True, action="screen.back")
+            yield Label("", id="title", markup=False)
         with Horizontal(id="main"):
             tabs = TABS + ((ORGANIZATION_TAB,) if administers(status) else ())
             self.initial_tab = self.initial_tab if self.initial_tab in dict(tabs) else TABS[0][0]
@@ -66,9 +79,12 @@ class SettingsScreen(Screen[None]):
                 if administers(status):
                     yield OrganizationPane(id="organization")  # reads the members when first shown
         yield StatusLine(id="status")
-        yield Footer()
+        # Only keys that work now, compact and without the palette's entry (ctrl+p still opens it; Help lists it), so
+        # the footer stays whole at 60 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.query_one("#title", Label).update(f"Settings · {identity_line(self.status)}")
         self.show_tab(self.initial_tab, focus_pane=self.focus_pane)
 
     # --- tabs ----------------------------------------------------------------------------------------------------
@@ -88,10 +104,12 @@ class SettingsScreen(Screen[None]):
             return  # e.g. Organization for someone who doesn't administer the organization
         self.tabs.highlighted = self.tabs.get_option_index(tab)
         self.query_one("#panes", ContentSwitcher).current = tab
+        self.refresh_bindings()
         (self.query_one(f"#{tab}") if focus_pane else self.tabs).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one("#panes", ContentSwitcher).current = event.option_id
+        self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.show_tab(event.option_id or TABS[0][0], focus_pane=True)
@@ -102,12 +120,26 @@ class SettingsScreen(Screen[None]):
             return
         self.dismiss(None)
 
+    def action_pane(self, tab: str, action: str) -> None:
+        getattr(self.query_one(f"#{tab}"), f"action_{action}")()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows only keys that do something now: a pane's keys on its tab, Refresh with a session."""
+        if action == "pane":
+            tab, pane_action = str(parameters[0]), str(parameters[1])
+            return self.current_tab == tab and self.query_one(f"#{tab}").check_action(pane_action, ())
+        if action == "refresh":
+            return availability(self.status, Action.REFRESH_LICENSE).allowed
+        return True
+
     # --- status and refresh ----------------------------------------------------------------------------------------
     def on_status_changed(self, event: StatusChanged) -> None:
         self.show_status(event.status, select=event.select)
 
     def show_status(self, status: Status, *, select: str | None = None) -> None:
         self.status = status
+        self.query_one("#title", Label).update(f"Settings · {identity_line(status)}")
+        self.refresh_bindings()
         self.query_one(LicensingPane).loading = False
         self.query_one(LicensingPane).show_status(status)
         self.query_one(PortalsPane).show_connections(status.connections, select=select)

@@ -17,7 +17,7 @@ from textual.worker import Worker
 from tui.core.errors import AllSourceError, InvalidCredentials
 from tui.service.status import Status
 from tui.ui import bindings as keys
-from tui.ui.intents import ConfigurePortal, SignIn, SignInWithSso, Troubleshoot
+from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged, Troubleshoot
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -28,12 +28,14 @@ from tui.ui.widgets.text import try_next
 class SignInScreen(Screen[None]):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#username"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]  # sign_in.tcss stacks the buttons when narrow
     BINDINGS = [
         bind(keys.SIGN_IN_TROUBLESHOOT, "troubleshoot"),  # shown only while offered (check_action)
         bind(keys.SIGN_IN_SUBMIT, "sign_in"),
         bind(keys.SIGN_IN_CONFIGURE, "configure"),
         bind(keys.SIGN_IN_CANCEL, "cancel_sign_in"),
         bind(keys.SIGN_IN_SSO, "sign_in_sso"),
+        bind(keys.SIGN_IN_BACK, "back"),
     ]
 
     def __init__(self, status: Status, *, notice: str = "", demo_hint: str = "") -> None:
@@ -70,7 +72,7 @@ class SignInScreen(Screen[None]):
                 yield Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True)
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "ArcGIS Sign In"
@@ -134,12 +136,21 @@ class SignInScreen(Screen[None]):
             self.set_busy(False)
             self._show_problem("Sign-in cancelled; nothing was changed.", "", kind="info")
 
+    def action_back(self) -> None:
+        self.post_message(BackToStart())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "troubleshoot":
             return self.query_one("#troubleshoot").display  # offered with every sign-in error but a wrong password
         if action == "cancel_sign_in":
             return self.signing_in  # hidden from the Footer unless a sign-in is pending
+        if action == "back":  # working offline, the window is optional: Esc returns to the start page
+            return not self.signing_in and (self.status.offline is not None or self.status.signed_in)
         return True
+
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.status = event.status
+        self.refresh_bindings()
 
     @property
     def signing_in(self) -> bool:

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
 from screens.dialog import Dialog
@@ -23,7 +23,7 @@ from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import StatusLine
-from tui.ui.widgets.text import try_next
+from tui.ui.widgets.text import sso_try_next
 
 if TYPE_CHECKING:
     from tui.service.licensing import LicensingService
@@ -38,10 +38,15 @@ class SsoDialog(Dialog[LicenseInfo | None]):
     """Dismisses with the license once the pasted code has signed in, or None on cancel."""
 
     DEFAULT_CSS = """
+    /* The link is shown unboxed on rows of its own, across the whole width: no border, padding or scroll bar
+       beside it, so a terminal selection (Shift+drag) copies exactly the link (issue 17). */
     SsoDialog {
+        & > #dialog { width: 100%; margin: 0; padding: 0; border-left: none; border-right: none; }
+        & #body { max-height: 100%; }
+        & #body > * { margin-left: 1; margin-right: 1; }
+        & #body > #link { height: auto; margin: 0; padding: 0; }
+        & #buttons { padding: 0 1; }
         & #intro { color: $text-muted; margin-bottom: 1; }
-        & #link { height: auto; max-height: 7; border: round $border-blurred; padding: 0 1; }
-        & #link:focus { border: round $border; }
         & #copied { margin-bottom: 1; }
         & #code { border: round $border-blurred; padding: 0 1; }
         & #code:focus { border: round $border; }
@@ -69,8 +74,7 @@ Open the link on any device, sign in there, and paste the code the portal shows 
             dialog.border_title = "Sign in with your organization (SSO)"
             with VerticalScroll(id="body", can_focus=False):
                 yield Static(INTRO, id="intro", markup=False)
-                yield TextArea(self.request.authorize_url, id="link", read_only=True, soft_wrap=True,
-                               show_cursor=False, compact=True)
+                yield Static(Content(self.request.authorize_url), id="link")
                 yield StatusLine("Press F5 to copy the link.", id="copied")
                 yield Label("Code", id="code-label")
                 yield Input(placeholder="paste the code the portal shows", id="code")
@@ -92,7 +96,7 @@ Open the link on any device, sign in there, and paste the code the portal shows 
 
     @property
     def link_text(self) -> str:
-        return self.query_one("#link", TextArea).text
+        return self.request.authorize_url
 
     # --- keys and buttons ----------------------------------------------------------------------------------------
     @on(Input.Submitted, "#code")
@@ -135,7 +139,7 @@ Open the link on any device, sign in there, and paste the code the portal shows 
             license_info = await self.service.complete_sso(self.request, pasted, auto=self.auto)
         except AllSourceError as error:
             self._set_busy(False)
-            self._show_problem(error.user_message, try_next(error))
+            self._show_problem(error.user_message, sso_try_next(error))
             self.code_input.value = ""
             self.code_input.focus()
         else:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from tui.service.actions import Action, availability
 from tui.service.status import Status
@@ -30,7 +31,10 @@ class StartScreen(Screen[None]):
         self.notice = notice
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="identity", markup=False)
+        with Horizontal(id="top"):
+            yield Label("", id="identity", markup=False)
+            # "At the top of the start page, click Sign in": shown whenever there is no session (working offline).
+            yield Button(Content("Sign in [i]"), id="sign-in", compact=True, action="screen.sign_in")
         with VerticalScroll(id="body"):
             with Vertical(id="summary"):
                 for index in range(4):
@@ -39,7 +43,7 @@ class StartScreen(Screen[None]):
             yield Static("Press s for Settings, l for your license details, F1 for help, and ctrl+p for every "
                          "command (including Sign out).", id="hint", markup=False)
         yield StatusLine(self.notice, id="status")
-        yield Footer()
+        yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#summary").border_title = "ArcGIS AllSource"
@@ -56,6 +60,7 @@ class StartScreen(Screen[None]):
         portal = status.licensing_portal
         self.query_one("#licensing-portal", Label).update(f"{KEY} Licensing portal: {portal.url} ({portal.kind_label})")
         self.status = status
+        self.query_one("#sign-in", Button).display = not status.signed_in
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -178,10 +178,10 @@ async def test_the_tui_answers_what_availability_says(state_name, service_in):
 
 
 def sign_out_key_enabled(app: LicenseApp) -> bool:
-    """The Settings footer's Sign out key: shown enabled, or greyed."""
+    """The Settings footer's Sign out key: shown (and enabled), or not shown at all."""
     keys = [active for active in app.screen.active_bindings.values() if active.binding.action == "app.sign_out"]
-    assert len(keys) == 1
-    return keys[0].enabled
+    assert len(keys) <= 1
+    return bool(keys) and keys[0].enabled
 
 
 async def offline_box_agrees(app: LicenseApp, pilot, status, toasts: list[str]) -> None:

@@ -117,7 +117,7 @@ async def test_no_takes_the_license_offline_and_ends_the_session_without_leaving
         details = app.screen.query_one("#offline-details").visual.plain
         assert "Authorized for Avery Pro (pro_adv) on 'host-machine-a'." in details
         assert "Expires: no end date." in details  # the demo Online org sets no limit
-        assert status_line(app) == ("Done: Authorized to work offline for pro_adv, expires no end date; you are "
+        assert status_line(app) == ("Done: Authorized to work offline for pro_adv, with no end date; you are "
                                     "signed out and work without signing in.")
         state = read_state_toml(app)
         assert "session" not in state and state["offline"]
@@ -149,18 +149,29 @@ async def test_a_prevented_enterprise_org_shows_the_sentence_and_clears_the_box(
     await service.sign_in("ent_user", DEMO_PASSWORD)
     app = LicenseApp(service, check_license_at_start=False)
     async with app.run_test(notifications=True) as pilot:
-        await tick_offline_box(pilot)
-        await pilot.press("y")
+        await pilot.press("l", "w")  # the error comes when the box is checked, before any question
         await settle(pilot)
-        sentence = "Your organization's administrator has prevented taking ArcGIS AllSource offline"
+        assert not isinstance(app.screen, OfflinePrompt)
+        sentence = "Offline use of ArcGIS AllSource is disabled by your organization's administrator"
         assert status_line(app).startswith(f"Error: {sentence}")
-        assert any(sentence in toast for toast in toasts(app))
-        error_toast = next(n for n in app._notifications if sentence in n.message)
-        assert (error_toast.severity, error_toast.timeout, error_toast.markup) == ("error", 10, False)
+        assert not any(sentence in toast for toast in toasts(app))  # the status line shows it: no second copy
         box = checkbox(app)
         assert box.value is False and not box.disabled
         state = read_state_toml(app)
         assert "offline" not in state and "offline_intent" not in state and state["session"]
+
+
+async def test_the_box_asks_the_portal_first_and_says_when_it_is_unreachable(make_local_app):
+    app = await signed_in_app(make_local_app)
+    make_local_app.demo.faults.set("*portals/self/purchases", reset=True, times=1)
+    async with app.run_test() as pilot:
+        await pilot.press("l", "w")
+        await settle(pilot)
+        assert not isinstance(app.screen, OfflinePrompt)  # no question the portal could not answer anyway
+        assert status_line(app).startswith("Error: Could not reach")
+        assert "check the box again once the portal answers" in status_line(app)
+        assert checkbox(app).value is False and not checkbox(app).disabled
+        assert "offline" not in read_state_toml(app)
 
 
 async def test_an_unreachable_portal_clears_the_box_and_the_next_try_resolves_the_first(make_local_app):

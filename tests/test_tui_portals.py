@@ -35,7 +35,7 @@ async def test_portals_tab_marks_add_activate_and_remove(make_local_app):
         assert isinstance(app.focused, PortalsPane)
         assert rows(app) == [f"› {TUI_SNAPSHOT_URL}\n    ✓ active · 🔑 licensing portal · signed in"]
         keys = footer_state(app)
-        assert (keys["Activate"], keys["Add"], keys["Remove"]) == (False, True, True)  # greyed: already active
+        assert (keys["Use"], keys["Add"], keys["Remove"]) == (False, True, True)  # greyed: already active
 
         await pilot.press("a")
         await pilot.pause()
@@ -55,13 +55,13 @@ async def test_portals_tab_marks_add_activate_and_remove(make_local_app):
         assert status_line(app) == f"Done: Added the portal connection {OTHER}."
         assert rows(app) == [f"  {TUI_SNAPSHOT_URL}\n    ✓ active · 🔑 licensing portal · signed in",
                              f"› {OTHER}\n    not active, not signed in"]
-        assert footer_state(app)["Activate"] is True
+        assert footer_state(app)["Use"] is True
 
         await pilot.press("m")
         await pilot.pause()
         assert app.service.status().active_portal == OTHER
         assert rows(app)[1] == f"› {OTHER}\n    ✓ active"
-        assert footer_state(app)["Activate"] is False
+        assert footer_state(app)["Use"] is False
 
         await pilot.press("up", "d")  # the licensing portal: refused with the service's sentence, nothing asked
         await pilot.pause()
@@ -88,7 +88,7 @@ async def test_enter_on_the_licensing_portal_while_working_offline_goes_to_sign_
     async with app.run_test() as pilot:
         await pilot.press("s", "2", "enter")
         assert rows(app) == [f"› {TUI_SNAPSHOT_URL}\n    ✓ active · 🔑 licensing portal"]
-        assert footer_state(app)["Activate"] is True
+        assert footer_state(app)["Use"] is True
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
@@ -118,6 +118,7 @@ async def test_configure_from_the_sign_in_window_closes_the_app_after_the_messag
         await paste(pilot, f"{TUI_SNAPSHOT_URL}/portal")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        await pilot.pause()  # pushed; drawn on the next frame
         assert "must close for the change to take effect" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -135,6 +136,7 @@ async def test_switching_from_the_online_org_to_the_enterprise_portal_over_https
         await paste(pilot, demo_portal.enterprise_url)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        await pilot.pause()  # pushed; drawn on the next frame
         assert "must close for the change to take effect" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()

@@ -120,7 +120,7 @@ async def test_an_unreachable_portal_is_explained_and_can_be_retried(make_app):
         await sign_in_with_keys(pilot, "pro_adv")
         text = error_text(app)
         assert f"Error: Could not reach {url.removeprefix('https://')}: " in text
-        assert "Try: press Enter to try again, or F2 to choose another licensing portal." in text
+        assert "Try: type the password again and press Enter, or F2 to choose another licensing portal." in text
         assert app.screen.query_one("#username", Input).value == "pro_adv"
         assert app.focused.id == "password"
         assert read_state_toml(app) == {}

@@ -71,3 +71,34 @@ def test_licensing_tab_creator_std(snap_compare, make_local_app):
         await pilot.press("s", "down", "up")
 
     assert snap_compare(make_local_app(), run_before=run_before, terminal_size=SIZE)
+
+
+# --- 60x20 and NO_COLOR (issue 17): the three screens of the help page's first steps --------------------------------
+VARIANTS = [pytest.param((60, 20), False, id="60x20"), pytest.param(SIZE, True, id="no_color")]
+
+
+def variant_app(make_local_app, monkeypatch, no_color: bool):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # read when the App is made
+    return make_local_app()
+
+
+@pytest.mark.parametrize(("size", "no_color"), VARIANTS)
+def test_sign_in_window_variants(snap_compare, make_local_app, monkeypatch, size, no_color):
+    assert snap_compare(variant_app(make_local_app, monkeypatch, no_color), terminal_size=size)
+
+
+@pytest.mark.parametrize(("size", "no_color"), VARIANTS)
+def test_start_page_variants(snap_compare, make_local_app, monkeypatch, size, no_color):
+    assert snap_compare(variant_app(make_local_app, monkeypatch, no_color), run_before=signing_in("pro_adv"),
+                        terminal_size=size)
+
+
+@pytest.mark.parametrize(("size", "no_color"), VARIANTS)
+def test_licensing_tab_variants(snap_compare, make_local_app, monkeypatch, size, no_color):
+    async def run_before(pilot) -> None:
+        await sign_in_with_keys(pilot, "pro_adv")
+        await pilot.press("l")
+        await settle(pilot)
+
+    assert snap_compare(variant_app(make_local_app, monkeypatch, no_color), run_before=run_before, terminal_size=size)

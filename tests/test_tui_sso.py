@@ -145,3 +145,40 @@ def test_sso_dialog_snapshot(snap_compare, make_local_app):
         await open_sso_dialog(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_link_is_unboxed_so_a_terminal_selection_copies_exactly_the_link(make_local_app, size):
+    app = make_local_app()
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_sso_dialog(pilot)
+        await pilot.pause()
+        url = dialog.link_text
+        rows = screen_text(app).splitlines()
+        first = next(index for index, row in enumerate(rows) if row.startswith(url[:20]))
+        selected = ""
+        for row in rows[first:]:  # what Shift+drag from the link's first to its last character selects
+            selected += row.rstrip()
+            if len(selected) >= len(url):
+                break
+        assert selected == url  # no │ and no padding between the pieces
+
+
+async def test_a_refused_code_does_not_advise_pressing_enter_on_the_cleared_field(make_local_app):
+    app = make_local_app()
+    async with app.run_test() as pilot:
+        await open_sso_dialog(pilot)
+        await paste_and_submit(pilot, "not-a-code")
+        advice = app.screen.query_one("#try-next").visual.plain
+        assert advice.startswith("Try:") and "press Enter" not in advice
+        assert app.screen.query_one("#code", Input).value == ""
+
+
+async def test_a_busy_portal_during_the_code_exchange_is_not_blamed_on_the_url(make_local_app):
+    app = make_local_app()
+    make_local_app.demo.faults.set("*oauth2/token", status=503)
+    async with app.run_test() as pilot:
+        await open_sso_dialog(pilot)
+        await paste_and_submit(pilot, "some-code")
+        shown = app.screen.query_one("#error").visual.plain + " " + app.screen.query_one("#try-next").visual.plain
+        assert "URL" not in shown and "busy or down" in shown, shown

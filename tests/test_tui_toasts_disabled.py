@@ -25,17 +25,30 @@ async def test_a_toast_does_not_cover_the_status_line_or_the_footer_at_80_column
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-        app.report("Could not reach 127.0.0.1:8443: connection refused. Check the URL and your network or proxy.",
-                   "error")
+        app.notify("Could not reach 127.0.0.1:8443: connection refused. Check the URL and your network or proxy.",
+                   severity="error", timeout=10, markup=False)
         await settle(pilot)
         toasts = list(app.screen.query(Toast))
-        assert toasts, "the report should also show a toast"
+        assert toasts, "the toast should show"
         status = app.screen.query_one("#status").region
         footer_row = app.size.height - 1
         for toast in toasts:
             assert not toast.region.overlaps(status), (toast.region, status)
             assert toast.region.bottom <= footer_row
             assert not toast.region.overlaps(app.screen.query_one("#summary").region)  # nor the license summary
+
+
+async def test_a_report_shown_on_the_status_line_is_not_repeated_as_a_toast(make_local_app):
+    service = make_local_app(app=False)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    await service.aclose()
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.report("Could not reach 127.0.0.1:8443: connection refused.", "error")
+        await settle(pilot)
+        assert app.screen.query_one("#status").visual.plain.startswith("Error: Could not reach")
+        assert not list(app.screen.query(Toast)) and not list(app._notifications)
 
 
 class Controls(App[None]):

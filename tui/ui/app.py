@@ -36,11 +36,16 @@ if TYPE_CHECKING:
     from screens.member_dialog import AdminAction
 
 T = TypeVar("T")
+# Workers that change state.toml themselves and then move on (the App's workflows, the SSO and licensing dialogs'):
+# while one runs, follow_state waits, so nothing is navigated away under it.
+WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offline.OFFLINE_GROUP, "alias", "dialog",
+                             "portals", "sso", "licensing-portal-dialog"})
 
 
 class LicenseApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "allsource-tui"
+    FOLLOW_SECONDS = 1.0  # how often state.toml is looked at (one stat) for changes made by another process
     COMMANDS = App.COMMANDS | {LicenseCommands}
     BINDINGS = [bind(keys.APP_QUIT, "quit", priority=True), bind(keys.APP_HELP, "help")]
 
@@ -87,6 +92,7 @@ class LicenseApp(App[int]):
     def on_mount(self) -> None:
         """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
         status = self.status
+        self.set_interval(self.FOLLOW_SECONDS, self.follow_state)
         for warning in status.config_warnings:  # also listed in Settings › About
             self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
         if status.checkout_interrupted:  # after the first screen is up, so the outcome lands on its status line
@@ -98,6 +104,30 @@ class LicenseApp(App[int]):
         self.push_screen(StartScreen(status, notice=" ".join(status.notices)))
         if status.signed_in and self.check_license_at_start:
             self.call_after_refresh(self.check_license)  # first frame first: the HTTP stack costs ~0.3 s to load
+
+    def follow_state(self) -> None:
+        """Another process (a second TUI, `allsource-tui sign-out`) changed state.toml, or the session expired:
+        re-render every screen from the new Status and lead to the next step. Skipped while a workflow of this App
+        runs: it publishes and moves on itself."""
+        before = self._status
+        if before is None or any(worker.is_running and worker.group in WORKFLOW_GROUPS for worker in self.workers):
+            return
+        session = before.session
+        expired = before.signed_in and session is not None and not session.is_valid(self.service.clock.now())
+        if self._state_stamp() == self._status_stamp and not expired:
+            return
+        after = self.publish_status()
+        form = next((s for s in self.screen_stack if isinstance(s, SignInScreen)), None)
+        if not (after.signed_in or after.offline is not None) and form is None:
+            ended = "Your session has expired" if expired else "You were signed out (in another window or the CLI)"
+            self.show_sign_in(f"{ended}; sign in to go on.")
+        elif after.signed_in and form is not None and not form.signing_in and not before.signed_in:
+            self.signed_in()  # signed in elsewhere: the form is no longer needed
+
+    def show_start(self, notice: str = "") -> None:
+        """The start page alone (working offline after a sign-out, or Esc on the sign-in window)."""
+        self._after_sign_in = None
+        self._show_only(StartScreen(self.publish_status(), notice=notice))
 
     def _sign_in_screen(self, notice: str = "") -> SignInScreen:
         return SignInScreen(self.status, notice=notice, demo_hint=self.demo_hint)
@@ -124,15 +154,16 @@ class LicenseApp(App[int]):
         self.switch_screen(screen)
 
     def report(self, text: str, kind: Kind = "done") -> None:
-        """An outcome: kept on the screen's status line, and shown as a toast (error toasts stay 10 s)."""
+        """An outcome: kept on the screen's status line; a toast only where there is none (a dialog, the sign-in
+        window), so the same sentence is never shown twice (error toasts stay 10 s)."""
         lines = list(self.screen.query("#status").results(StatusLine))
         for line in lines:
             line.show(text, kind)
-        if not lines and kind in ("info", "busy"):  # e.g. the sign-in window: a toast, so no outcome is lost
-            self.notify(text, markup=False)
-        elif kind == "error":
+        if lines or not text:
+            return
+        if kind == "error":
             self.notify(text, title="Error", severity="error", timeout=10, markup=False)
-        elif kind == "done":
+        else:
             self.notify(text, markup=False)
 
     def notify_quietly(self, text: str, *, title: str, warning: bool = False) -> None:
@@ -170,6 +201,10 @@ class LicenseApp(App[int]):
     @on(intents.ShowSignIn)
     def _show_sign_in(self, intent: intents.ShowSignIn) -> None:
         self.show_sign_in(intent.notice)
+
+    @on(intents.BackToStart)
+    def _back_to_start(self) -> None:
+        self.show_start("Working offline, not signed in; press i to sign in.")
 
     @on(intents.SignOut)
     def action_sign_out(self) -> None:
@@ -250,14 +285,16 @@ class LicenseApp(App[int]):
             return
         if isinstance(self.screen, SettingsScreen):
             self.screen.show_tab(tab, focus_pane=focus_pane)
-        else:
-            self.push_screen(SettingsScreen(self.status, tab=tab, focus_pane=focus_pane,
-                                            config_path=self.config_path, state_path=self.service.store.path))
+            return
+        if isinstance(self.screen, SignInScreen):  # leaving the form: Esc in Settings returns to the start page
+            self.show_start()
+        self.push_screen(SettingsScreen(self.status, tab=tab, focus_pane=focus_pane,
+                                        config_path=self.config_path, state_path=self.service.store.path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Footer keys from ``availability``: Sign out is greyed while there is no session to end."""
-        if action == "sign_out":
-            return availability(self.status, Action.SIGN_OUT).allowed or None
+        """Footer keys from ``availability``: Sign out is hidden while there is no session to end."""
+        if action == "sign_out":  # hidden, not greyed: the footer shows only keys that do something now
+            return availability(self.status, Action.SIGN_OUT).allowed
         return True
 
     def action_licensing(self) -> None:

@@ -23,9 +23,10 @@ APP_QUIT = Key("app.quit", "ctrl+q", "Quit")
 APP_HELP = Key("app.help", "f1", "Help")
 
 SIGN_IN_SUBMIT = Key("sign_in.submit", "enter", "Sign In")
-SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing options")
+SIGN_IN_CONFIGURE = Key("sign_in.configure", "f2", "Licensing")  # short: the footer stays whole at 60 columns
 SIGN_IN_CANCEL = Key("sign_in.cancel", "escape", "Cancel sign-in")
-SIGN_IN_SSO = Key("sign_in.sso", "f3", "Sign in (SSO)")
+SIGN_IN_SSO = Key("sign_in.sso", "f3", "SSO")
+SIGN_IN_BACK = Key("sign_in.back", "escape", "Back")  # while working offline: back to the start page
 
 SSO_COPY = Key("sso.copy", "f5", "Copy link")
 SSO_CANCEL = Key("sso.cancel", "escape", "Cancel")
@@ -34,7 +35,7 @@ START_SETTINGS = Key("start.settings", "s", "Settings")
 START_LICENSING = Key("start.licensing", "l", "Licensing")
 START_SIGN_IN = Key("start.sign_in", "i", "Sign in")
 
-SETTINGS_BACK = Key("settings.back", "escape", "Back")
+SETTINGS_BACK = Key("settings.back", "escape", "Back", show=False)  # the "← Back [Esc]" button at the top
 SETTINGS_REFRESH = Key("settings.refresh", "r,f5", "Refresh")
 SETTINGS_SIGN_OUT = Key("settings.sign_out", "o", "Sign out")
 SETTINGS_CONFIGURE = Key("settings.configure", "f2", "Licensing options", show=False)
@@ -44,22 +45,25 @@ SETTINGS_TABS = (
     Key("settings.tab_about", "3", "About tab", show=False),
 )
 
-LICENSING_EDIT_ALIAS = Key("licensing.edit_alias", "e", "Edit alias", show=False)  # the button says [e]
-LICENSING_OFFLINE = Key("licensing.offline", "w", "Work offline", show=False)
+LICENSING_EDIT_ALIAS = Key("licensing.edit_alias", "e", "Alias")  # the button says [e]
+LICENSING_OFFLINE = Key("licensing.offline", "w", "Offline")
 
 PORTALS_UP = Key("portals.up", "up", "Previous portal", show=False)
 PORTALS_DOWN = Key("portals.down", "down", "Next portal", show=False)
-PORTALS_ACTIVATE = Key("portals.activate", "enter,m", "Activate")
+PORTALS_ACTIVATE = Key("portals.activate", "enter,m", "Use")  # make it the active portal
 PORTALS_ADD = Key("portals.add", "a", "Add")
 PORTALS_REMOVE = Key("portals.remove", "d,delete", "Remove")
+SETTINGS_PORTALS_ACTIVATE = Key("settings.portals_activate", "m", "Use")  # Enter too, in the list
 
 HELP_CLOSE = Key("help.close", "escape,f1,q", "Close")
 
 ALL_KEYS: tuple[Key, ...] = (APP_QUIT, APP_HELP, SIGN_IN_SUBMIT, SIGN_IN_CONFIGURE, SIGN_IN_CANCEL, SIGN_IN_SSO,
+                             SIGN_IN_BACK,
                              SSO_COPY, SSO_CANCEL, START_SETTINGS,
                              START_LICENSING, START_SIGN_IN, SETTINGS_BACK, SETTINGS_REFRESH, SETTINGS_SIGN_OUT,
                              SETTINGS_CONFIGURE, *SETTINGS_TABS, LICENSING_EDIT_ALIAS, LICENSING_OFFLINE, PORTALS_UP,
-                             PORTALS_DOWN, PORTALS_ACTIVATE, PORTALS_ADD, PORTALS_REMOVE, HELP_CLOSE)
+                             PORTALS_DOWN, PORTALS_ACTIVATE, PORTALS_ADD, PORTALS_REMOVE, SETTINGS_PORTALS_ACTIVATE,
+                             HELP_CLOSE)
 
 # Settings › Organization (administrators): the filter field has the focus, so only F-keys, arrows, Enter and Esc.
 ORGANIZATION_KEYS = (

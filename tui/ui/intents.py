@@ -47,6 +47,10 @@ class ShowSignIn(Message):
         self.notice = notice
 
 
+class BackToStart(Message):
+    """Leave the sign-in window for the start page (working offline: the window is not a trap)."""
+
+
 class SignOut(Message):
     """Sign out (after a confirmation)."""
 

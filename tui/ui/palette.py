@@ -58,7 +58,7 @@ def available_commands(status: Status, app: CommandHost) -> list[Command]:
                                 app.check_license))
     if availability(status, Action.SIGN_OUT).allowed:
         commands.append(Command("Sign out", "Sign out of ArcGIS AllSource and end the session", app.action_sign_out))
-    elif status.offline is not None:
+    if not status.signed_in:
         commands.append(Command("Sign in", "Sign in to your licensing portal", app.show_sign_in))
     commands += [
         Command("Configure your licensing options", "Change the licensing portal (takes effect at the next start)",

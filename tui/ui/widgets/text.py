@@ -35,10 +35,10 @@ _TRY_NEXT: tuple[tuple[type[AllSourceError], str], ...] = (
                     "password before signing in again."),
     (PortalTLSError, "check the licensing portal URL with F2 (a wrong host fails this check too), then start "
                      "allsource-tui again."),
-    (PortalUnreachable, "press Enter to try again, or F2 to choose another licensing portal."),
+    (PortalUnreachable, "type the password again and press Enter, or F2 to choose another licensing portal."),
     (UnexpectedResponse, "press F2 (Configure your licensing options) and check the licensing portal URL."),
-    (LicenseRuleError, "sign out on another computer (Settings, or `allsource-tui sign-out` there), then press "
-                       "Enter here."),
+    (LicenseRuleError, "sign out on another computer (Settings, or `allsource-tui sign-out` there), then type "
+                       "the password again here and press Enter."),
     (NoLicenseError, "sign in with another account, or press F2 if another portal manages your license."),
     (NotSignedIn, "sign in with another account, or press F2 if another portal manages your license."),
 )
@@ -56,7 +56,8 @@ def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
-BUSY_ADVICE = "Try: the portal is busy or down; press Enter to try again in a minute."
+# The password field is cleared after a failure, so no advice says just "press Enter" (issue 17).
+BUSY_ADVICE = "Try: the portal is busy or down; in a minute, type the password again and press Enter."
 
 
 def try_next(error: AllSourceError) -> str:
@@ -67,7 +68,21 @@ def try_next(error: AllSourceError) -> str:
     for kind, advice in _TRY_NEXT:
         if isinstance(error, kind):
             return "Try: " + advice
-    return "Try: press Enter to try again; if it keeps failing, run with --debug and look at the log file."
+    return ("Try: type the password again and press Enter; if it keeps failing, run with --debug and look at the "
+            "log file.")
+
+
+def sso_try_next(error: AllSourceError) -> str:
+    """The "Try: …" line of the SSO dialog: the code field is cleared after a failure, and a code (or a link older
+    than 10 minutes) can't be used twice, so the advice is to paste again or to get a new link, never "press Enter"."""
+    code = getattr(error, "code", None) or 0
+    if isinstance(error, UnexpectedResponse) and (code == 429 or 500 <= code < 600):
+        return "Try: the portal is busy or down; in a minute, open the link again and paste the new code."
+    if isinstance(error, PortalUnreachable):
+        return "Try: check your network or proxy, then paste the code again and press Enter."
+    if isinstance(error, LicenseRuleError):
+        return "Try: sign out on another computer, then open the link again and paste the new code."
+    return "Try: press Esc, then F3 for a new sign-in link, and paste the code it gives."
 
 
 def short_date(epoch: float | None) -> str:

@@ -42,6 +42,9 @@ class Host(Protocol):
     def show_sign_in(self, notice: str = "", *, then: Callable[[], object] | None = None) -> None:
         """The sign-in window alone; ``then`` runs once the user has signed in there."""
 
+    def show_start(self, notice: str = "") -> None:
+        """The start page alone (working offline: no sign-in window is needed)."""
+
     def run_after_sign_in(self, then: Callable[[], object]) -> None:
         """Run ``then`` once the user has signed in (the sign-in window is already showing)."""
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from screens.alias_dialog import AliasDialog
 from screens.message_dialog import MessageDialog
 from screens.offline_prompt import OfflinePrompt
-from tui.core.errors import AllSourceError, NotSignedIn
+from tui.core.errors import AllSourceError, NotSignedIn, PortalUnreachable
 from tui.core.models import OfflineLicense
 from tui.service.actions import Action, availability
-from tui.ui.widgets.text import short_date
+from tui.service.offline_policy import OFFLINE_DISABLED, organization_allows_offline
+from tui.ui.widgets.text import until
 from tui.ui.workflows.host import Host
 
 OFFLINE_GROUP = "offline"
@@ -41,6 +42,10 @@ async def authorize_offline(app: Host) -> None:
             app.report(answer.reason, "error")
             return
         portal = app.status.licensing_portal.url
+        refusal = await _organization_refusal(app)
+        if refusal:  # before any question: the help page shows the error when the box is checked
+            app.report(refusal, "error")
+            return
         connect = await app.ask(OfflinePrompt(portal))
         if connect is None:
             app.report("Not authorized to work offline; nothing was taken offline.", "info")
@@ -58,10 +63,24 @@ async def authorize_offline(app: Host) -> None:
         app.publish_status()
 
 
+async def _organization_refusal(app: Host) -> str:
+    """Ask the portal whether the organization allows offline use: "" when it does (or does not say)."""
+    if app.status.checkout_interrupted:
+        return ""  # the service first resolves the interrupted check-out with the portal
+    app.show_offline_progress(True, "Asking your licensing portal whether offline use is allowed…")
+    try:
+        allowed = await organization_allows_offline(app.service.call_with_token)
+    except PortalUnreachable as error:
+        return f"{error.user_message} Nothing was taken offline; check the box again once the portal answers."
+    except AllSourceError as error:
+        return error.user_message
+    return OFFLINE_DISABLED if allowed is False else ""
+
+
 def authorized_sentence(offline: OfflineLicense, *, connected: bool) -> str:
     """Short enough for one or two lines of the status line; the Licensing tab shows the details."""
     session = "you stay signed in" if connected else "you are signed out and work without signing in"
-    return f"Authorized to work offline for {offline.username}, expires {short_date(offline.expires_at)}; {session}."
+    return f"Authorized to work offline for {offline.username}, {until(offline.expires_at)}; {session}."
 
 
 async def check_in(app: Host) -> None:

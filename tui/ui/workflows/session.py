@@ -39,7 +39,7 @@ async def sign_out(app: Host) -> None:
     if not answer.allowed:
         app.report(answer.reason, "info")
         return
-    question = ConfirmDialog("Sign out", "Sign out of ArcGIS AllSource? The next start asks for your password, "
+    question = ConfirmDialog("Sign out", "Sign out of ArcGIS AllSource? The next start asks you to sign in again, "
                              "and this computer stops counting towards your three.",
                              yes_label="Sign out [y]", no_label="Stay signed in [n]")
     if not await app.ask(question):
@@ -48,6 +48,9 @@ async def sign_out(app: Host) -> None:
         notices = await app.service.sign_out()
     except AllSourceError as error:
         app.report(error.user_message, "error")
+        return
+    if app.status.offline is not None:  # the offline license still lets ArcGIS AllSource start: no dead end
+        app.show_start(" ".join(notices) or "You signed out; working offline. Press i to sign in again.")
         return
     app.show_sign_in(" ".join(notices) or "You signed out. Sign in to use ArcGIS AllSource again.")
 
