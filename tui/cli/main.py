@@ -123,17 +123,23 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(completion_script(parser, args.shell))
         return 0
+    if args.command is None:  # the TUI: not tui.cli.commands, whose service imports would delay the first frame
+        return _run_tui(args)
     from tui.cli.commands import configure_debug, run_command  # keeps `--help` fast
 
-    if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
-        configure_debug(args)
+    configure_debug(args)  # not for the TUI: it logs to a file instead, a stray stderr line would break the screen
     try:
-        if args.command is None:
-            from tui.ui.launcher import run_tui  # the only path that imports Textual
-
-            return run_tui(args)
         import asyncio
 
         return asyncio.run(run_command(args))
+    except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
+        return report_failure(error)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    try:
+        from tui.ui.launcher import run_tui  # the only path that imports Textual
+
+        return run_tui(args)
     except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
         return report_failure(error)

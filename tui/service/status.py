@@ -124,7 +124,8 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
         license_info = offline.license
     if license_info is not None and license_info.entitlements_notice:
         notices = [*notices, license_info.entitlements_notice]
-    if state.intents and machine.machine_key in state.intents:
+    interrupted = bool(state.intents) and machine.machine_key in state.intents  # no intents: no hashing
+    if interrupted:
         notices = [*notices, "A check-out to work offline was interrupted; allsource-tui asks the portal what became "
                              "of it the next time it connects (e.g. `allsource-tui offline authorize`)."]
     elsewhere = next((o for key, o in state.offline.items() if key != machine.machine_key), None)
@@ -132,7 +133,7 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                   signed_in=signed_in, license=license_info, workstation_alias=state.workstation_alias,
                   offline=offline, last_username=state.last_username or (session.username if session else None),
                   secrets_location=secrets_location, notices=tuple(notices + state.notices), os_user=machine.os_user,
-                  offline_elsewhere=elsewhere, checkout_interrupted=machine.machine_key in state.intents,
+                  offline_elsewhere=elsewhere, checkout_interrupted=interrupted,
                   connections=portal_connections(state, portal))
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.worker import get_current_worker
 
-from screens.confirm_dialog import ConfirmDialog
-from screens.sign_in import SignInScreen
 from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
 from tui.service.actions import Action, availability
 from tui.ui.widgets.text import short_date
 from tui.ui.workflows.host import Host
+
+if TYPE_CHECKING:
+    from screens.sign_in import SignInScreen
 
 SIGN_IN_GROUP = "portal"
 
@@ -33,6 +36,8 @@ async def sign_out(app: Host) -> None:
     if not answer.allowed:
         app.report(answer.reason, "info")
         return
+    from screens.confirm_dialog import ConfirmDialog  # loaded when first asked for, not before the first frame
+
     question = ConfirmDialog("Sign out", "Sign out of ArcGIS AllSource? The next start asks for your password, "
                              "and this computer stops counting towards your three.",
                              yes_label="Sign out [y]", no_label="Stay signed in [n]")
