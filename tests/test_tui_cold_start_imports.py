@@ -69,3 +69,15 @@ async def test_the_start_page_is_drawn_before_the_license_check_loads_the_http_s
     screen, modules = first_frame(tmp_path, service.store.path.parent)
     assert screen == "StartScreen"
     assert modules & NOT_BEFORE_THE_FIRST_FRAME == set()
+
+
+def test_the_http_stack_leaves_out_httpx_s_command_line_client():
+    """The license check after the first frame imports tui.portal: not click, pygments or rich's progress bars, which
+    `import httpx` would load for its own CLI (~4.5 MB of the peak memory on the start page)."""
+    probe = ("import json, sys, tui.portal, httpx; "
+             "print(json.dumps([sorted(sys.modules), callable(httpx.AsyncClient)]))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    modules, client_ok = json.loads(result.stdout)
+    assert client_ok and "httpx" in modules
+    assert {name.split(".")[0] for name in modules} & {"click", "pygments"} == set()
+    assert {"rich.progress", "rich.syntax"} & set(modules) == set()  # (httpx._main is listed: the None entry)
