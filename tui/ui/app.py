@@ -29,7 +29,7 @@ from tui.service.licensing import LicensingService
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui import intents
-from tui.ui.kept_screens import open_settings
+from tui.ui.kept_screens import open_help, open_settings
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
@@ -217,10 +217,7 @@ class LicenseApp(App[int]):
 
     # --- actions (keys and the command palette) ------------------------------------------------------------------
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        open_help(self)  # composed once and kept, like Settings (tui/ui/kept_screens.py)
 
     def action_settings(self, tab: str = "licensing", focus_pane: bool = False) -> None:
         answer = availability(self.status, Action.OPEN_SETTINGS)

@@ -1,11 +1,11 @@
-"""Settings is composed once and kept installed: `s`, `l` and Esc then move an existing screen instead of composing
-its tabs, panes and tables anew on every `s` and tearing them down on every Esc (the key-to-screen target in the
-README's Figures is 100 ms; composing took about twice that).
+"""Settings and Help are composed once and kept installed: `s`, `l`, F1 and Esc then move an existing screen instead of
+composing its widgets anew on every key and tearing them down on every Esc (the key-to-screen target in the README's
+Figures is 100 ms; composing Settings took about twice that, laying out the Help text about five times).
 
-The kept screen is bound to one session (who signed in, where, when): its tabs depend on it (an administrator also gets
-Settings › Organization), so another session gets a freshly composed Settings. Everything else on it follows the
+The kept Settings is bound to one session (who signed in, where, when): its tabs depend on it (an administrator also
+gets Settings › Organization), so another session gets a freshly composed Settings. Everything else on it follows the
 Status: the App posts every new Status to the screens on the stack only, so a kept screen that was away is given the
-current Status when it comes back.
+current Status when it comes back. Help depends on nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from tui.service.status import Status
 if TYPE_CHECKING:
     from textual.app import App
 
-SETTINGS = "settings"  # the name the kept Settings screen is installed under
+SETTINGS = "settings"  # the names the kept screens are installed under
+HELP = "help"
 
 
 def session_key(status: Status) -> tuple[str, str, float] | None:
@@ -54,3 +55,21 @@ def open_settings(app: App[int], status: Status, *, tab: str, focus_pane: bool, 
     app.install_screen(SettingsScreen(status, tab=tab, focus_pane=focus_pane, config_path=config_path,
                                       state_path=state_path), SETTINGS)
     app.push_screen(SETTINGS)  # composed now; its on_mount shows ``tab``
+
+
+def open_help(app: App[int]) -> None:
+    """Help over the current screen, from the top of the text: the kept one (its Markdown is laid out once)."""
+    from screens.help import HelpScreen  # on the first F1
+
+    if isinstance(app.screen, HelpScreen):
+        return
+    if not app.is_screen_installed(HELP):
+        app.install_screen(HelpScreen(), HELP)
+        app.push_screen(HELP)
+        return
+    kept = app.get_screen(HELP)
+    if kept in app.screen_stack:  # open below a dialog: a screen can't be on the stack twice
+        app.push_screen(HelpScreen())
+        return
+    app.push_screen(HELP)
+    kept.query_one("#help").scroll_home(animate=False)

@@ -1,5 +1,6 @@
-"""Settings is composed once and kept (tui/ui/kept_screens.py): `s`/`l` show the same screen again, it shows what
-changed while it was away, and another session gets a freshly composed one."""
+"""Settings and Help are composed once and kept (tui/ui/kept_screens.py): `s`/`l` show the same Settings again, it
+shows what changed while it was away, and another session gets a freshly composed one; F1 shows the same Help, from
+the top of the text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from textual.widgets import ContentSwitcher, Label
 
-from screens import SettingsScreen, StartScreen
+from screens import HelpScreen, SettingsScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, screen_text, settle
 
 
@@ -59,3 +60,23 @@ async def test_another_session_gets_a_new_settings_screen(make_local_app):
         assert isinstance(app.screen, SettingsScreen) and app.screen is not first
         assert re.search(r"Standard +Yes", screen_text(app))  # creator_std's level, not pro_adv's Advanced
         assert not first.is_attached  # the old one was removed, not left behind in the DOM
+
+
+async def test_help_is_composed_once_and_opens_at_the_top(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, HelpScreen)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert first.query_one("#help").scroll_y > 0
+        await pilot.press("escape", "s", "f1")  # and again over Settings
+        await pilot.pause()
+        assert app.screen is first
+        assert first.query_one("#help").scroll_y == 0
+        assert "Help" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
