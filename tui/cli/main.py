@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from tui import __version__
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fault", action="append", default=[], metavar="SPEC",
                       help="inject a fault, e.g. 'generateToken:latency=0.5' (repeatable)")
     return parser
+
+
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """One parser per process: parsing leaves it unchanged, and building it costs ~10 ms, which the test suite
+    (hundreds of in-process `main(argv)` calls) would otherwise pay on every call."""
+    return build_parser()
 
 
 def port_number(text: str) -> int:
@@ -116,7 +124,7 @@ PORTALS_ACTIONS = {"add": "add a portal connection", "remove": "remove a portal 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "completion":  # before anything else: needs neither config nor state
         from tui.cli.completion import completion_script  # only this command imports shtab
