@@ -35,7 +35,7 @@ sys.exit(main([]))
 """
 # Loaded later, when used: the HTTP stack (license check, sign-in), the workflows, the screens behind a key.
 NOT_BEFORE_THE_FIRST_FRAME = {
-    "httpx", "httpcore", "certifi", "anyio", "h11", "tui.portal", "tui.cli.commands",
+    "httpx", "httpcore", "certifi", "anyio", "h11", "tui.portal", "tui.cli.commands", "tui.cli.admin", "tui.cli.doctor",
     "tui.service.renewal", "tui.service.session", "tui.service.offline", "tui.service.portals", "tui.service.sso",
     "screens.settings", "screens.licensing_pane", "screens.help", "screens.portal_dialog", "screens.sso_dialog",
     "screens.alias_dialog", "screens.confirm_dialog", "screens.message_dialog", "rich.markdown", "markdown_it",
@@ -81,3 +81,9 @@ def test_the_http_stack_leaves_out_httpx_s_command_line_client():
     assert client_ok and "httpx" in modules
     assert {name.split(".")[0] for name in modules} & {"click", "pygments"} == set()
     assert {"rich.progress", "rich.syntax"} & set(modules) == set()  # (httpx._main is listed: the None entry)
+
+
+def test_a_bare_start_skips_argparse_but_means_what_argparse_would():
+    from tui.cli.main import build_parser, plain_start_args
+
+    assert plain_start_args() == build_parser().parse_args([])

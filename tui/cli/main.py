@@ -123,7 +123,14 @@ PORTALS_ACTIONS = {"add": "add a portal connection", "remove": "remove a portal 
                    "activate": "make a portal connection the active portal"}
 
 
+def plain_start_args() -> argparse.Namespace:
+    """What argparse makes of a bare `allsource-tui` (a test keeps the two equal)."""
+    return argparse.Namespace(config=None, state_dir=None, demo=False, debug=False, command=None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):  # the TUI: its first frame needn't wait for every subparser
+        return _run_tui(plain_start_args())
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "completion":  # before anything else: needs neither config nor state
