@@ -1,4 +1,6 @@
-"""`allsource-tui admin …` (issue 14), in subprocesses against the demo portal over real HTTPS."""
+"""`allsource-tui admin …` (issue 14) against the demo portal over real HTTPS, through the CLI's main() in this process
+(tests/cli_in_process.py: ~30 CLI calls, each a child process before; tests/test_cli_e2e.py covers the console entry
+point in subprocesses)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,21 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from tests import cli_in_process
+from tests.cli_in_process import run_cli
 from tests.conftest import DEMO_PASSWORD, cli_env
-from tests.test_cli_e2e import run_cli, sign_in
 from tui.demo_portal import accounts, licenses
 from tui.demo_portal.store import empty_state
 
 pytestmark = pytest.mark.e2e
 
 MEMBER_KEYS = {"username", "full_name", "user_type", "level", "extensions", "source", "offline"}
+
+
+def sign_in(env: dict, username: str, password: str = DEMO_PASSWORD, *extra: str):
+    return cli_in_process.sign_in(env, username, password, *extra)
+
+
 OFFLINE_KEYS = {"workstation_alias", "machine", "os_user", "checked_out_at"}
 
 

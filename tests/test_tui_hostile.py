@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 
 from screens import SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import (
@@ -81,18 +81,27 @@ async def hostile_session(tmp_path: Path, text: str) -> list[str]:
     return seen
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # an example takes seconds: no shrinking
-@given(text=hostile_strings)
-def test_the_tui_shows_hostile_portal_text_escaped(text: str, tmp_path: Path) -> None:
-    seen = asyncio.run(hostile_session(tmp_path, text))
-    for screen in seen:
-        assert unsafe_in(screen) == [], (text, screen[:2000])
-    # escaped, not dropped: the user sees that something odd was sent (one-character stand-ins survive wrapping)
-    markers = {visible(char) for char in text if is_unsafe(char) and char not in LINE_BREAKS} - {""}
-    markers = {marker for marker in markers if len(marker) == 1}
-    assert not markers or any(marker in seen[0] for marker in markers), (text, markers)
-    RUNS["strings"] += 1
+# 12 generated strings in all, as 3 tests of 4: an example takes seconds, and one test of 12 was the longest test of
+# the suite, which pytest -n auto can't share between its workers.
+PARTS, EXAMPLES_PER_PART = 3, 4
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_the_tui_shows_hostile_portal_text_escaped(part: int, tmp_path: Path) -> None:
+    @settings(max_examples=EXAMPLES_PER_PART, deadline=None,
+              phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking; each part draws its own strings
+    @given(text=hostile_strings)
+    def check(text: str) -> None:
+        seen = asyncio.run(hostile_session(tmp_path, text))
+        for screen in seen:
+            assert unsafe_in(screen) == [], (text, screen[:2000])
+        # escaped, not dropped: the user sees that something odd was sent (one-character stand-ins survive wrapping)
+        markers = {visible(char) for char in text if is_unsafe(char) and char not in LINE_BREAKS} - {""}
+        markers = {marker for marker in markers if len(marker) == 1}
+        assert not markers or any(marker in seen[0] for marker in markers), (text, markers)
+        RUNS["strings"] += 1
+
+    check()
 
 
 def test_zz_tui_figure() -> None:

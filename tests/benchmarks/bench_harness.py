@@ -2,6 +2,7 @@
 
     python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main.main)
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
+    python tests/benchmarks/bench_harness.py bare-form  # the same with the sign-in window's Textual widgets (a floor)
     python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
 
 "Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
@@ -95,13 +96,36 @@ def bare_app():
     return BareApp()
 
 
+def bare_form_app():
+    """The floor under the sign-in window: a bare Textual app with the widgets that window uses (Labels, two Inputs, a
+    Checkbox, three compact Buttons, a Footer), none of ours: Textual parses and applies each widget's default CSS."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Horizontal, Vertical
+    from textual.widgets import Button, Checkbox, Footer, Input, Label
+
+    class BareFormApp(App):
+        def compose(self) -> ComposeResult:
+            with Vertical():
+                yield Label("Licensing portal")
+                yield Input(placeholder="username")
+                yield Input(password=True, placeholder="password")
+                yield Checkbox("Sign in automatically", value=True, compact=True)
+                with Horizontal():
+                    yield Button("Sign In", variant="primary", compact=True)
+                    yield Button("Configure", compact=True)
+                    yield Button("SSO", compact=True)
+            yield Footer()
+
+    return BareFormApp()
+
+
 def main() -> int:
     kind = sys.argv[1]
     atexit.register(report_peak_memory)
     exit_on_first_draw(settle=kind == "tui-settled")
     headless_runs()
-    if kind == "bare":
-        bare_app().run()
+    if kind in ("bare", "bare-form"):
+        (bare_app() if kind == "bare" else bare_form_app()).run()
         return 0
     from tui.cli.main import main as cli_main  # what `allsource-tui` runs
 

@@ -84,6 +84,7 @@ def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
     envs = prepare_states(portal, root)
     kinds = {
         "bare": ([sys.executable, str(HARNESS), "bare"], envs["first"]),
+        "bare_form": ([sys.executable, str(HARNESS), "bare-form"], envs["first"]),
         "tui_first": ([sys.executable, str(HARNESS), "tui"], envs["first"]),
         "tui_signed_in": ([sys.executable, str(HARNESS), "tui"], envs["signed_in"]),
         "tui_settled": ([sys.executable, str(HARNESS), "tui-settled"], envs["signed_in"]),
@@ -111,6 +112,10 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
         ours = median([r.first_draw for r in results[kind]])
         table.append(Row(f"cold start to first screen: {label}", ours * 1000, bare * 1000, "ms", "<= 1.25x",
                          ours <= 1.25 * bare))
+    form = median([r.first_draw for r in results["bare_form"]])
+    table.append(Row("floor for the sign-in window: the bare app with its Textual widgets (2 Inputs, Checkbox, "
+                     "3 Buttons)", form * 1000, bare * 1000, "ms", "(reference)", True,
+                     "not a target: Textual's own CSS for those widgets"))
     status = median([r.exit for r in results["status"]])
     heavy = heavy_note.rsplit(":", 1)[-1].strip()
     table.append(Row("status --json (no network), spawn to exit", status * 1000, bare * 1000, "ms", "<= 0.25x",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from tui import __version__
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fault", action="append", default=[], metavar="SPEC",
                       help="inject a fault, e.g. 'generateToken:latency=0.5' (repeatable)")
     return parser
+
+
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """One parser per process: parsing leaves it unchanged, and building it costs ~10 ms, which the test suite
+    (hundreds of in-process `main(argv)` calls) would otherwise pay on every call."""
+    return build_parser()
 
 
 def port_number(text: str) -> int:
@@ -115,25 +123,38 @@ PORTALS_ACTIONS = {"add": "add a portal connection", "remove": "remove a portal 
                    "activate": "make a portal connection the active portal"}
 
 
+def plain_start_args() -> argparse.Namespace:
+    """What argparse makes of a bare `allsource-tui` (a test keeps the two equal)."""
+    return argparse.Namespace(config=None, state_dir=None, demo=False, debug=False, command=None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # the TUI: its first frame needn't wait for every subparser
+        return _run_tui(plain_start_args())
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "completion":  # before anything else: needs neither config nor state
         from tui.cli.completion import completion_script  # only this command imports shtab
 
         sys.stdout.write(completion_script(parser, args.shell))
         return 0
+    if args.command is None:  # the TUI: not tui.cli.commands, whose service imports would delay the first frame
+        return _run_tui(args)
     from tui.cli.commands import configure_debug, run_command  # keeps `--help` fast
 
-    if args.command is not None:  # the TUI logs to a file instead: a stray stderr line would break the screen
-        configure_debug(args)
+    configure_debug(args)  # not for the TUI: it logs to a file instead, a stray stderr line would break the screen
     try:
-        if args.command is None:
-            from tui.ui.launcher import run_tui  # the only path that imports Textual
-
-            return run_tui(args)
         import asyncio
 
         return asyncio.run(run_command(args))
+    except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
+        return report_failure(error)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    try:
+        from tui.ui.launcher import run_tui  # the only path that imports Textual
+
+        return run_tui(args)
     except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
         return report_failure(error)

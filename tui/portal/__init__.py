@@ -1,5 +1,6 @@
 """Async httpx client of the ArcGIS portal REST API (see tui/portal/client.py for the endpoints)."""
 
+from tui.portal import _httpx_cli_blocked  # noqa: F401  (first: before any import of httpx)
 from tui.portal.base import Answer
 from tui.portal.client import PortalClient
 from tui.portal.envelope import INVALID_CREDENTIALS_MESSAGE

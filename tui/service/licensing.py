@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,11 +29,6 @@ from tui.core.machine import MachineIdentity, current_machine
 from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense
 from tui.core.settings import PortalKind, Settings
 from tui.service.core import ServiceCore
-from tui.service.offline import OfflineFlows
-from tui.service.portals import PortalFlows
-from tui.service.renewal import RenewalFlows
-from tui.service.session import SessionFlows
-from tui.service.sso import SsoFlows, SsoRequest
 from tui.service.status import PortalConnection, Status
 from tui.state.model import AppState
 from tui.state.store import StateStore
@@ -42,6 +38,11 @@ if TYPE_CHECKING:
 
     from tui.core.secret import Secret
     from tui.portal import PortalClient
+    from tui.service.offline import OfflineFlows
+    from tui.service.portals import PortalFlows
+    from tui.service.renewal import RenewalFlows
+    from tui.service.session import SessionFlows
+    from tui.service.sso import SsoFlows, SsoRequest
 
 T = TypeVar("T")
 
@@ -50,11 +51,39 @@ class LicensingService:
     def __init__(self, settings: Settings, store: StateStore, machine: MachineIdentity, *,
                  clock: Clock | None = None, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.core = ServiceCore(settings, store, machine, clock=clock, transport=transport)
-        self.tokens = RenewalFlows(self.core)
-        self.session = SessionFlows(self.core, self.tokens)
-        self.offline = OfflineFlows(self.core, self.tokens, self.session)
-        self.portals = PortalFlows(self.core, self.session)
-        self.sso = SsoFlows(self.core, self.session)
+
+    # --- the parts, each built (and its module imported) on first use ----------------------------------------------
+    # Reading the status needs only the core; the workflow modules (and asyncio, logging, the admin model they pull in)
+    # would cost a cold start of the TUI ~0.1 s before its first frame, so they load when a workflow first runs.
+    @cached_property
+    def tokens(self) -> RenewalFlows:
+        from tui.service.renewal import RenewalFlows
+
+        return RenewalFlows(self.core)
+
+    @cached_property
+    def session(self) -> SessionFlows:
+        from tui.service.session import SessionFlows
+
+        return SessionFlows(self.core, self.tokens)
+
+    @cached_property
+    def offline(self) -> OfflineFlows:
+        from tui.service.offline import OfflineFlows
+
+        return OfflineFlows(self.core, self.tokens, self.session)
+
+    @cached_property
+    def portals(self) -> PortalFlows:
+        from tui.service.portals import PortalFlows
+
+        return PortalFlows(self.core, self.session)
+
+    @cached_property
+    def sso(self) -> SsoFlows:
+        from tui.service.sso import SsoFlows
+
+        return SsoFlows(self.core, self.session)
 
     # --- the shared core -----------------------------------------------------------------------------------------
     @property

@@ -18,8 +18,10 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
 
-from screens import HelpScreen, SettingsScreen, SignInScreen, SsoDialog, StartScreen
-from screens.offline_section import OfflineSection
+# Only the first screens the App can show are imported here; Help and the dialogs load when first opened (each Textual
+# class they define costs time before the first frame).
+from screens.sign_in import SignInScreen
+from screens.start import StartScreen
 from tui.core.models import LicenseInfo
 from tui.core.redact import redact
 from tui.service.actions import Action, availability
@@ -27,6 +29,7 @@ from tui.service.licensing import LicensingService
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui import intents
+from tui.ui.kept_screens import open_help, open_settings
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
@@ -171,6 +174,8 @@ class LicenseApp(App[int]):
                     timeout=10 if warning else self.NOTIFICATION_TIMEOUT, markup=False)
 
     def show_offline_progress(self, busy: bool, text: str = "") -> None:
+        from screens.offline_section import OfflineSection
+
         for section in self.screen.query(OfflineSection):
             section.set_busy(busy, text)
 
@@ -192,6 +197,8 @@ class LicenseApp(App[int]):
     def _sign_in_with_sso(self, intent: intents.SignInWithSso) -> None:
         """The dialog exchanges the pasted code itself (and stays open on a refused one); None is a cancel. A
         callback, not a worker waiting on the dialog: nothing is pending while the user is away in a browser."""
+        from screens.sso_dialog import SsoDialog
+
         self.push_screen(SsoDialog(self.service, auto=intent.auto), self._after_sso)
 
     def _after_sso(self, license_info: LicenseInfo | None) -> None:
@@ -275,21 +282,18 @@ class LicenseApp(App[int]):
 
     # --- actions (keys and the command palette) ------------------------------------------------------------------
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        open_help(self)  # composed once and kept, like Settings (tui/ui/kept_screens.py)
 
     def action_settings(self, tab: str = "licensing", focus_pane: bool = False) -> None:
         answer = availability(self.status, Action.OPEN_SETTINGS)
         if not answer.allowed:
             self.report(answer.reason, "error")
             return
-        if isinstance(self.screen, SettingsScreen):
-            self.screen.show_tab(tab, focus_pane=focus_pane)
-            return
         if isinstance(self.screen, SignInScreen):  # leaving the form: Esc in Settings returns to the start page
             self.show_start()
-        self.push_screen(SettingsScreen(self.status, tab=tab, focus_pane=focus_pane,
-                                        config_path=self.config_path, state_path=self.service.store.path))
+        # Settings is composed once and kept (tui/ui/kept_screens.py): `s`/`l` show it again, Esc only hides it.
+        open_settings(self, self.status, tab=tab, focus_pane=focus_pane, config_path=self.config_path,
+                      state_path=self.service.store.path)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Footer keys from ``availability``: Sign out is hidden while there is no session to end."""

@@ -7,9 +7,6 @@ and guarantees that a failed flow leaves nothing half-stored, so these only ask,
 
 from __future__ import annotations
 
-from screens.alias_dialog import AliasDialog
-from screens.message_dialog import MessageDialog
-from screens.offline_prompt import OfflinePrompt
 from tui.core.errors import AllSourceError, NotSignedIn, PortalUnreachable
 from tui.core.models import OfflineLicense
 from tui.service.actions import Action, availability
@@ -22,6 +19,8 @@ CHECKED_IN = "License checked in: ArcGIS AllSource is connected to your licensin
 
 
 async def edit_alias(app: Host) -> None:
+    from screens.alias_dialog import AliasDialog  # each dialog loads when first asked for (cold start)
+
     name = await app.ask(AliasDialog(app.service.default_alias()))
     if name is None:
         return
@@ -41,6 +40,8 @@ async def authorize_offline(app: Host) -> None:
         if not answer.allowed:
             app.report(answer.reason, "error")
             return
+        from screens.offline_prompt import OfflinePrompt
+
         portal = app.status.licensing_portal.url
         refusal = await _organization_refusal(app)
         if refusal:  # before any question: the help page shows the error when the box is checked
@@ -92,6 +93,8 @@ async def check_in(app: Host) -> None:
         if offline is None or not (answer.allowed or answer.needs_sign_in):
             app.report(answer.reason, "error")
             return
+        from screens.message_dialog import MessageDialog
+
         await app.ask(MessageDialog("Check in your license", _sign_in_again(offline, answer.allowed)))
         if availability(app.status, Action.CHECK_IN).allowed:
             await complete_check_in(app)

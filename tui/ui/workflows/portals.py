@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from screens.add_portal_dialog import AddPortalDialog
-from screens.confirm_dialog import ConfirmDialog
-from screens.message_dialog import MessageDialog
-from screens.portal_dialog import LicensingPortalDialog
 from tui.core.errors import AllSourceError
 from tui.service.actions import Action, availability
 from tui.ui.workflows.host import Host
@@ -18,6 +14,9 @@ async def configure_portal(app: Host) -> None:
     if not answer.allowed:
         app.report(answer.reason, "error")
         return
+    from screens.message_dialog import MessageDialog  # each dialog loads when first asked for (cold start)
+    from screens.portal_dialog import LicensingPortalDialog
+
     portal = await app.ask(LicensingPortalDialog(app.service, app.status.licensing_portal))
     if portal is None:
         return
@@ -40,6 +39,8 @@ async def activate_portal(app: Host, url: str) -> None:
 
 
 async def add_portal(app: Host) -> None:
+    from screens.add_portal_dialog import AddPortalDialog
+
     url = await app.ask(AddPortalDialog(app.service.add_portal))
     if url is not None:
         app.report(f"Added the portal connection {url}.")
@@ -51,6 +52,8 @@ async def remove_portal(app: Host, url: str) -> None:
     if not answer.allowed:  # e.g. the licensing portal: its sentence, nothing to confirm
         app.report(answer.reason, "error")
         return
+    from screens.confirm_dialog import ConfirmDialog
+
     question = ConfirmDialog("Remove portal", f"Remove the portal connection {url}?", yes_label="Remove",
                              no_label="Keep")
     if await app.ask(question):

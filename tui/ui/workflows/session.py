@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
-from screens.confirm_dialog import ConfirmDialog
-from screens.sign_in import SignInScreen
 from tui.core.errors import AllSourceError, NoLicenseError, NotSignedIn
 from tui.service.actions import Action, availability
 from tui.ui.widgets.text import short_date
@@ -16,6 +15,9 @@ from tui.ui.workflows.host import Host
 
 log = logging.getLogger("tui.ui")
 LICENSE_GROUP = "license"
+
+if TYPE_CHECKING:
+    from screens.sign_in import SignInScreen
 
 SIGN_IN_GROUP = "portal"
 
@@ -39,6 +41,8 @@ async def sign_out(app: Host) -> None:
     if not answer.allowed:
         app.report(answer.reason, "info")
         return
+    from screens.confirm_dialog import ConfirmDialog  # loaded when first asked for, not before the first frame
+
     question = ConfirmDialog("Sign out", "Sign out of ArcGIS AllSource? The next start asks you to sign in again, "
                              "and this computer stops counting towards your three.",
                              yes_label="Sign out [y]", no_label="Stay signed in [n]")

@@ -1,0 +1,82 @@
+"""Settings and Help are composed once and kept (tui/ui/kept_screens.py): `s`/`l` show the same Settings again, it
+shows what changed while it was away, and another session gets a freshly composed one; F1 shows the same Help, from
+the top of the text."""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import ContentSwitcher, Label
+
+from screens import HelpScreen, SettingsScreen, StartScreen
+from tests.conftest import DEMO_PASSWORD, screen_text, settle
+
+
+async def signed_in_app(make_local_app):
+    service = make_local_app(app=False)
+    await service.sign_in("pro_adv", DEMO_PASSWORD)
+    await service.aclose()
+    return make_local_app(check_license_at_start=False)
+
+
+async def test_settings_is_composed_once_and_shows_what_changed_while_it_was_away(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, SettingsScreen)
+        await pilot.press("3", "escape")  # leave it on the About tab
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        app.service.set_alias("kept-screen-alias")  # state.toml changes while Settings is away
+
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is first, "Settings was composed again"
+        assert first.query_one("#panes", ContentSwitcher).current == "licensing"
+        assert app.focused is not None and app.focused.id == "licensing"  # `l` moves into the pane
+        assert str(first.query_one("#alias", Label).render()) == "kept-screen-alias"
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert app.screen is first
+        assert (first.query_one("#panes", ContentSwitcher).current, app.focused.id) == ("licensing", "tabs")
+
+
+async def test_another_session_gets_a_new_settings_screen(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        first = app.screen
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.service.sign_out()  # then a sign-in of another user on this computer
+        await app.service.sign_in("creator_std", DEMO_PASSWORD)
+        app.signed_in()
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen) and app.screen is not first
+        assert re.search(r"Standard +Yes", screen_text(app))  # creator_std's level, not pro_adv's Advanced
+        assert not first.is_attached  # the old one was removed, not left behind in the DOM
+
+
+async def test_help_is_composed_once_and_opens_at_the_top(make_local_app):
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, HelpScreen)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert first.query_one("#help").scroll_y > 0
+        await pilot.press("escape", "s", "f1")  # and again over Settings
+        await pilot.pause()
+        assert app.screen is first
+        assert first.query_one("#help").scroll_y == 0
+        assert "Help" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
