@@ -19,6 +19,7 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged, Troubleshoot
 from tui.ui.widgets.checkbox import SpaceCheckbox
+from tui.ui.widgets.hand_off_input import HandOffInput
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import Kind, StatusLine
@@ -56,7 +57,8 @@ class SignInScreen(Screen[None]):
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)
                 with Horizontal(classes="field"):
                     yield Label("Username", classes="field-label")
-                    yield Input(status.last_username or "", placeholder="your ArcGIS username", id="username")
+                    yield HandOffInput(status.last_username or "", next_field="password",
+                                       placeholder="your ArcGIS username", id="username")
                 with Horizontal(classes="field"):
                     yield Label("Password", classes="field-label")
                     yield Input(password=True, placeholder="your password (hidden)", id="password")
