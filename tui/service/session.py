@@ -141,12 +141,29 @@ class SessionFlows:
     # --- reading the license ------------------------------------------------------------------------------------
     async def _read_user_and_license(self, client: PortalClient, token: Secret, username: str
                                      ) -> tuple[User, LicenseInfo]:
-        # community/self first: the name typed at sign-in (``CORP\\jdoe``, another case) is not always the portal's
-        # username, and every user-scoped URL below needs the canonical one.
-        user = await client.community_self(token)
+        # Every user-scoped URL needs the portal's canonical username, which the name typed at sign-in is not always
+        # (``CORP\\jdoe``, another case): community/self comes first, unless this name is the canonical one a
+        # previous sign-in learned, when the license joins the same batch (one round trip fewer).
+        if self.core.read_state().last_username != username:
+            user = self._usable(await client.community_self(token))
+            return user, await self._read_license_only(client, token, user.username)
+        user_read, license_read = await asyncio.gather(client.community_self(token),
+                                                       self._read_license_only(client, token, username),
+                                                       return_exceptions=True)
+        if isinstance(user_read, BaseException):
+            raise user_read
+        user = self._usable(user_read)
+        if user.username != username:  # renamed at the portal since: read again with the new name
+            return user, await self._read_license_only(client, token, user.username)
+        if isinstance(license_read, BaseException):
+            raise license_read
+        return user, license_read
+
+    @staticmethod
+    def _usable(user: User) -> User:
         if user.disabled:
             raise NotSignedIn("Your ArcGIS account is disabled; ask your organization administrator to enable it.")
-        return user, await self._read_license_only(client, token, user.username)
+        return user
 
     async def _read_license_only(self, client: PortalClient, token: Secret, username: str) -> LicenseInfo:
         # The listing id is remembered per portal, so that its entitlements join the first batch of requests
