@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import events
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
@@ -52,6 +53,12 @@ def fit_message(screen: ModalScreen, event: events.Resize) -> None:
     width = max(10, min(MESSAGE_WIDTH, event.size.width - FRAME_WIDTH))
     for message in screen.query("#message"):
         message.styles.max_width = width
+
+
+def scroll_body(screen: ModalScreen, direction: int) -> None:
+    """Up/Down in a dialog whose buttons hold the focus: scroll its body (``#body``) by a page less one line."""
+    body = screen.query_one("#body", VerticalScroll)
+    body.scroll_relative(y=direction * max(1, body.size.height - 1), animate=False)
 
 
 class Dialog(ModalScreen[ResultType]):

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import dialog_css, fit_message
+from screens.dialog import dialog_css, fit_message, scroll_body
 
 
 class MessageDialog(ModalScreen[None]):
@@ -63,5 +63,4 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss(None)
 
     def action_scroll_body(self, direction: int) -> None:
-        body = self.query_one("#body", VerticalScroll)
-        body.scroll_relative(y=direction * max(1, body.size.height - 1), animate=False)
+        scroll_body(self, direction)

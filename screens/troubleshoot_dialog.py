@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
-from screens.dialog import Dialog
+from screens.dialog import Dialog, scroll_body
 from tui.ui import bindings as keys
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
@@ -68,5 +68,4 @@ class TroubleshootDialog(Dialog[None]):
         self.dismiss(None)
 
     def action_scroll_body(self, direction: int) -> None:
-        body = self.query_one("#body", VerticalScroll)
-        body.scroll_relative(y=direction * max(1, body.size.height - 1), animate=False)
+        scroll_body(self, direction)

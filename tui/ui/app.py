@@ -5,14 +5,11 @@ the new Status down to the screens. Screens never call it: messages go up, statu
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rich.text import Text
 from textual import events, on
 from textual.app import App
 from textual.screen import Screen
@@ -23,14 +20,15 @@ from textual.widgets import Input
 from screens.sign_in import SignInScreen
 from screens.start import StartScreen
 from tui.core.models import LicenseInfo
-from tui.core.redact import redact
 from tui.service.actions import Action, availability
 from tui.service.licensing import LicensingService
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui import intents
+from tui.ui.crash import crash_text
 from tui.ui.kept_screens import open_help, open_settings
 from tui.ui.palette import Command, LicenseCommands, available_commands
+from tui.ui.status_cache import StatusCache
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.workflows import offline, portals, session
@@ -60,8 +58,7 @@ class LicenseApp(App[int]):
         self.demo_hint = demo_hint
         self.check_license_at_start = check_license_at_start
         self._after_sign_in: Callable[[], object] | None = None  # e.g. the check-in that needed a sign-in
-        self._status: Status | None = None
-        self._status_stamp: tuple[int, ...] | None = None
+        self._statuses = StatusCache(service)
         ui = service.settings.ui
         self.cursor_blink = ui.cursor_blink
         if ui.theme in self.available_themes:
@@ -71,20 +68,10 @@ class LicenseApp(App[int]):
     # --- the status: read once per change of state.toml, posted down to the screens -----------------------------
     @property
     def status(self) -> Status:
-        stamp = self._state_stamp()
-        if self._status is None or stamp != self._status_stamp:
-            self._status, self._status_stamp = self.service.status(), stamp
-        return self._status
-
-    def _state_stamp(self) -> tuple[int, ...]:
-        try:
-            info = os.stat(self.service.store.path)
-        except OSError:
-            return ()
-        return (info.st_ino, info.st_mtime_ns, info.st_size)
+        return self._statuses.current()
 
     def publish_status(self, *, select: str | None = None) -> Status:
-        self._status = None  # a session may also have expired meanwhile: read it again
+        self._statuses.forget()  # a session may also have expired meanwhile: read it again
         status = self.status
         for screen in self.screen_stack:
             screen.post_message(intents.StatusChanged(status, select=select))
@@ -112,12 +99,12 @@ class LicenseApp(App[int]):
         """Another process (a second TUI, `allsource-tui sign-out`) changed state.toml, or the session expired:
         re-render every screen from the new Status and lead to the next step. Skipped while a workflow of this App
         runs: it publishes and moves on itself."""
-        before = self._status
+        before = self._statuses.last
         if before is None or any(worker.is_running and worker.group in WORKFLOW_GROUPS for worker in self.workers):
             return
         session = before.session
         expired = before.signed_in and session is not None and not session.is_valid(self.service.clock.now())
-        if self._state_stamp() == self._status_stamp and not expired:
+        if not self._statuses.file_changed() and not expired:
             return
         after = self.publish_status()
         form = next((s for s in self.screen_stack if isinstance(s, SignInScreen)), None)
@@ -316,7 +303,7 @@ class LicenseApp(App[int]):
         await session.end_unkept_session(self)  # "Sign in automatically" unticked: the session ends with the app
         await self.service.aclose()
 
-    # --- the crash screen: no locals, redacted (docs/reliability.md, "Leak prevention") -------------------------------
+    # --- the crash screen (tui/ui/crash.py): Textual's own would show locals --------------------------------------
     def _handle_exception(self, error: Exception) -> None:
         self._return_code = 1
         if self._exception is None:
@@ -329,7 +316,5 @@ class LicenseApp(App[int]):
 
     def _crash(self, error: BaseException | None) -> None:
         self.bell()
-        lines = traceback.format_exception(error) if error is not None else ["Unknown error\n"]
-        advice = "allsource-tui stopped on an unexpected error; run it with --debug and report the text above.\n"
-        self._exit_renderables.append(Text(redact("".join(lines)) + advice))
+        self._exit_renderables.append(crash_text(error))
         self._close_messages_no_wait()
