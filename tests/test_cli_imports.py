@@ -37,7 +37,7 @@ STATUS_TUI_MODULES = {
     "tui", "tui.__main__", "tui.cli", "tui.cli.failures", "tui.cli.fast_status", "tui.cli.output", "tui.core",
     "tui.core.config", "tui.core.errors", "tui.core.machine", "tui.core.models", "tui.core.paths", "tui.core.secret",
     "tui.core.settings", "tui.core.text", "tui.core.urls", "tui.service", "tui.service.status", "tui.state",
-    "tui.state.atomic_write", "tui.state.backup",
+    "tui.state.atomic_write", "tui.state.backup", "tui.state.folder",
     "tui.state.file", "tui.state.keys", "tui.state.lock", "tui.state.model", "tui.state.secret_store",
     "tui.state.store", "tui.state.token_vault",
 }

@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import copy
-import os
-import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,15 +24,14 @@ from typing import Any
 from tui.core.errors import StateConflictError, StateFileError, StateLockTimeout, StateReadOnlyError, StateWriteError
 from tui.state.atomic_write import (
     describe_os_error,
-    ensure_private_dir,
     has_our_temps,
     keep_copy,
-    read_only_dir_mode,
     remove_stale_temps,
     write_atomically,
 )
 from tui.state.backup import scrub_ended_session
 from tui.state.file import META_KEYS, ReadResult, encode_state, quarantine, read_state_file, same_value, storable
+from tui.state.folder import existing_dir_usable, not_a_link, prepare_dir
 from tui.state.lock import LOCK_FILENAME, exclusive_lock
 
 CURRENT_SCHEMA_VERSION = 1
@@ -90,10 +87,9 @@ class StateStore:
         Raises StateFileError only when nothing safe can be done: the file or folder belongs to another user, the
         unreadable file cannot be moved aside, or a migration fails; StateLockTimeout only while quarantining.
         """
-        if not self._check_existing_dir():
+        if not existing_dir_usable(self.state_dir, self._notice):
             return {}
         target = self._target_for_read()
-        remove_stale_temps(target.parent, target.name)
         if not getattr(self._thread, "locked", False) and has_our_temps(target.parent, target.name):
             self._remove_leftover_temps()
         result = read_state_file(target)
@@ -117,7 +113,7 @@ class StateStore:
         """
         if getattr(self._thread, "locked", False):
             raise RuntimeError("StateStore.transaction() cannot be nested")
-        self._prepare_dir(for_write=True)
+        prepare_dir(self.state_dir, self._notice, for_write=True)
         with self._locked():
             snapshot = self._read_locked()
             if self.read_only:
@@ -277,52 +273,8 @@ class StateStore:
         return same_value(body(data), body(before))
 
     # --- internals: paths, folder, notices ----------------------------------------------------------------------
-    def _prepare_dir(self, *, for_write: bool = False) -> None:
-        mode = read_only_dir_mode(self.state_dir)
-        if mode is not None:  # the user made the folder read-only: respect it, never chmod it
-            sentence = f"the state folder {self.state_dir} is read-only (mode {mode:04o}); make it writable (chmod u+w)"
-            if for_write:
-                raise StateReadOnlyError(f"Nothing was saved: {sentence} to save changes.")
-            self._notice(f"Read-only mode: nothing is saved because {sentence} to save changes.")
-        else:
-            try:
-                if ensure_private_dir(self.state_dir):
-                    self._notice(f"The state folder {self.state_dir} could be read by other users; its mode was "
-                                 "changed to 0700.")
-            except StateWriteError:
-                if for_write:
-                    raise
-                self._notice(f"The state folder {self.state_dir} could not be made private (0700); it is only read.")
-        self._check_owner(self.state_dir)
-
-    def _check_existing_dir(self) -> bool:
-        try:
-            info = os.stat(self.state_dir)
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise StateFileError(f"The state folder {self.state_dir} cannot be used: {describe_os_error(exc)}.",
-                                 path=str(self.state_dir)) from exc
-        if not stat.S_ISDIR(info.st_mode):
-            raise StateFileError(f"{self.state_dir} should be the state folder but is not a folder.",
-                                 path=str(self.state_dir))
-        self._prepare_dir()
-        return True
-
-    def _check_owner(self, directory: Path) -> None:
-        owner = os.stat(directory).st_uid
-        if owner != os.geteuid():
-            raise StateFileError(f"The state folder {directory} belongs to another user (uid {owner}); nothing was "
-                                 "read or written. Use your own state folder.", path=str(directory))
-
     def _target_for_read(self) -> Path:
-        """state.toml itself. A symbolic link is refused, never followed: following it let a read-only ``status``
-        move the link's target (anywhere on disk) aside as "corrupt", and let a write land outside the folder."""
-        if os.path.islink(self.path):
-            raise StateFileError(f"The state file {self.path} is a symbolic link, which allsource-tui never follows; "
-                                 "nothing was read, moved or changed. Replace the link with the file itself (or "
-                                 "remove it), then try again.", path=str(self.path))
-        return self.path
+        return not_a_link(self.path)
 
     def _notice(self, text: str) -> None:
         if text not in self.notices:
