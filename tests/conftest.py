@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.machine import MachineIdentity
-from tui.core.settings import NetworkSettings, PortalSettings, Settings
+from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, Settings
 
 DEMO_PASSWORD = "allsource-demo"
 
@@ -83,11 +83,12 @@ def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]
     made = []
 
     def factory(machine_id: str = "machine-a", *, os_user: str = "tester", enterprise: bool = False,
-                state_dir: Path | None = None, clock=None, **network) -> LicensingService:
+                state_dir: Path | None = None, clock=None, secrets: SecretSettings | None = None,
+                **network) -> LicensingService:
         machine = MachineIdentity(machine_id=machine_id, os_user=os_user, hostname=f"host-{machine_id}")
         store = StateStore(state_dir or tmp_path / "state" / f"{machine_id}-{os_user}")
-        service = LicensingService(demo_settings(demo_portal, enterprise=enterprise, **network), store, machine,
-                                   clock=clock)
+        settings = demo_settings(demo_portal, enterprise=enterprise, **network)
+        service = LicensingService(replace(settings, secrets=secrets or settings.secrets), store, machine, clock=clock)
         made.append(service)
         return service
 

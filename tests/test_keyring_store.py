@@ -14,9 +14,12 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tests.conftest import DEMO_PASSWORD
+from tui.core.settings import SecretSettings
 from tui.state.secret_store import KeyringUnavailable
 
 pytestmark = pytest.mark.e2e
+# The bound of every keyring call: 3 s by default; 0.5 s here, or each hanging call would cost the suite 3 s.
+FAST_KEYRING = SecretSettings(keyring_timeout=0.5)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -72,7 +75,7 @@ def state_session(service) -> dict:
 
 async def test_working_keyring_holds_the_tokens_and_state_toml_does_not(make_service, use_keyring):
     backend = use_keyring(MemoryKeyring())
-    async with make_service() as service:
+    async with make_service(secrets=FAST_KEYRING) as service:
         started = time.monotonic()
         await service.sign_in("pro_adv", DEMO_PASSWORD)
         elapsed = time.monotonic() - started
@@ -82,7 +85,7 @@ async def test_working_keyring_holds_the_tokens_and_state_toml_does_not(make_ser
         assert token in backend.items.values()
         assert token not in service.store.path.read_text()
         assert service.status().secrets_location.startswith("system keyring")
-    async with make_service() as second_process:
+    async with make_service(secrets=FAST_KEYRING) as second_process:
         assert (await second_process.refresh_license()).level == "Advanced"
         await second_process.sign_out()
     assert backend.items == {} or all(v is None for v in backend.items.values())
@@ -93,12 +96,13 @@ async def test_working_keyring_holds_the_tokens_and_state_toml_does_not(make_ser
                          ids=["failing", "hanging", "absent"])
 async def test_unusable_keyring_falls_back_to_the_state_file_with_a_notice(make_service, use_keyring, backend_class):
     use_keyring(backend_class())
-    async with make_service() as service:
+    async with make_service(secrets=FAST_KEYRING) as service:
         started = time.monotonic()
         await service.sign_in("pro_adv", DEMO_PASSWORD)
         elapsed = time.monotonic() - started
         status = service.status()
-    assert elapsed < 6, f"sign-in took {elapsed:.1f} s"  # keyring calls are bounded to 3 s; a hang must not add more
+    # Keyring calls are bounded (0.5 s here): a hang must not add more than the bound of the calls a sign-in makes.
+    assert elapsed < 4 * FAST_KEYRING.keyring_timeout + 1, f"sign-in took {elapsed:.1f} s"
     assert state_session(service)["token_store"] == "state" and "access_token" in state_session(service)
     assert status.secrets_location.startswith("state file") and status.signed_in
     assert any("state file" in notice for notice in status.notices)
@@ -107,10 +111,10 @@ async def test_unusable_keyring_falls_back_to_the_state_file_with_a_notice(make_
 
 async def test_a_keyring_that_stops_answering_keeps_the_session(make_service, use_keyring):
     backend = use_keyring(MemoryKeyring())
-    async with make_service() as service:
+    async with make_service(secrets=FAST_KEYRING) as service:
         await service.sign_in("pro_adv", DEMO_PASSWORD)
     backend.broken = True
-    async with make_service() as later:
+    async with make_service(secrets=FAST_KEYRING) as later:
         status = later.status()
         assert status.signed_in is True
         with pytest.raises(KeyringUnavailable):

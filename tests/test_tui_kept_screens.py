@@ -9,7 +9,7 @@ import re
 from textual.widgets import ContentSwitcher, Label
 
 from screens import HelpScreen, SettingsScreen, StartScreen
-from tests.conftest import DEMO_PASSWORD, screen_text, settle
+from tests.conftest import DEMO_PASSWORD, screen_text, settle, sign_in_with_keys
 
 
 async def signed_in_app(make_local_app):
@@ -80,3 +80,45 @@ async def test_help_is_composed_once_and_opens_at_the_top(make_local_app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
+
+
+def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_app):
+    """A screen class with a CSS_PATH the App did not read at start would make Textual parse all CSS again on its first
+    show (see the next test); so every screen module with a stylesheet is in the App's list."""
+    import importlib
+    import inspect
+    from pathlib import Path
+
+    from textual.screen import Screen
+
+    import screens
+
+    app = make_local_app()
+    screens_folder = Path(screens.__file__).parent
+    with_stylesheets = set()
+    for module_file in screens_folder.glob("*.py"):
+        module = importlib.import_module(f"screens.{module_file.stem}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Screen) and cls.__module__ == module.__name__ and cls.CSS_PATH:
+                with_stylesheets.add((screens_folder / str(cls.CSS_PATH)).resolve())
+    assert with_stylesheets and with_stylesheets <= set(app.css_path)
+
+
+async def test_no_first_show_of_a_screen_parses_the_css_again(make_local_app, monkeypatch):
+    """Signed out → sign in → start page → Settings → Help → sign out: Textual's full re-parse never runs."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparses = []
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: reparses.append(self))
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await sign_in_with_keys(pilot, "pro_adv")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    assert reparses == []
+

@@ -15,6 +15,8 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
 
+import screens
+
 # Only the first screens the App can show are imported here; Help and the dialogs load when first opened (each Textual
 # class they define costs time before the first frame).
 from screens.sign_in import SignInScreen
@@ -43,8 +45,13 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
                              "portals", "sso", "licensing-portal-dialog"})
 
 
+# The App reads every screen's stylesheet once, at start: the first time Textual shows a screen whose CSS_PATH it has
+# not read, it parses all CSS again (every widget's DEFAULT_CSS too): 25–50 ms on each first sign-in window, start
+# page and Settings (docs/tui.md › Speed).
+SCREEN_STYLESHEETS = ("sign_in.tcss", "start.tcss", "settings.tcss")
+
+
 class LicenseApp(App[int]):
-    CSS_PATH = "app.tcss"
     TITLE = "allsource-tui"
     FOLLOW_SECONDS = 1.0  # how often state.toml is looked at (one stat) for changes made by another process
     COMMANDS = App.COMMANDS | {LicenseCommands}
@@ -52,7 +59,9 @@ class LicenseApp(App[int]):
 
     def __init__(self, service: LicensingService, *, config_path: Path | None = None, demo_hint: str = "",
                  check_license_at_start: bool = True) -> None:
-        super().__init__()
+        screens_folder = Path(screens.__file__).resolve().parent
+        super().__init__(css_path=[Path(__file__).resolve().parent / "app.tcss",
+                                   *(screens_folder / name for name in SCREEN_STYLESHEETS)])
         self.service = service
         self.config_path = config_path or service.settings.source_path
         self.demo_hint = demo_hint
@@ -80,7 +89,7 @@ class LicenseApp(App[int]):
 
     # --- screens -------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        """Push the first screen (a pushed screen loads its CSS_PATH and can later be switched away)."""
+        """Push the first screen (pushed, not installed as the default one, so it can later be switched away)."""
         status = self.status
         self.set_interval(self.FOLLOW_SECONDS, self.follow_state)
         for warning in status.config_warnings:  # also listed in Settings › About
