@@ -120,3 +120,19 @@ async def test_a_keyring_that_stops_answering_keeps_the_session(make_service, us
         with pytest.raises(KeyringUnavailable):
             await later.refresh_license()
         assert state_session(later)["username"] == "pro_adv"
+
+
+async def test_a_write_that_keeps_the_tokens_leaves_them_where_they_are_without_asking_the_keyring(
+        make_service, use_keyring):
+    """A license check rewrites state.toml with the same tokens: with "auto" it must not probe the keyring again (a
+    locked one would hold every check for keyring_timeout); new tokens (a new sign-in) go to a keyring that works."""
+    use_keyring(FailingKeyring())
+    async with make_service(secrets=FAST_KEYRING) as service:
+        await service.sign_in("pro_adv", DEMO_PASSWORD)
+    assert state_session(service)["token_store"] == "state"
+    working = use_keyring(MemoryKeyring())
+    async with make_service(secrets=FAST_KEYRING) as later:
+        assert (await later.refresh_license()).level == "Advanced"
+        assert working.items == {} and state_session(later)["token_store"] == "state"
+        await later.sign_in("pro_adv", DEMO_PASSWORD)
+        assert state_session(later)["token_store"] == "keyring" and working.items

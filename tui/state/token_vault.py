@@ -73,6 +73,9 @@ class TokenVault:
             self._delete(previous)
         if not isinstance(session, dict) or "access_token" not in session:
             return
+        if self.settings.credential_store == "auto" and _kept_in_state_file(session, previous):
+            session["token_store"] = "state"  # unchanged tokens stay put: no keyring probe (up to keyring_timeout)
+            return
         vault = self.keyring()
         if vault is None:
             session["token_store"] = "state"
@@ -120,6 +123,13 @@ class TokenVault:
         store = self.settings.credential_store
         return {"file": "the state file (mode 0600)", "keyring": "the system keyring"}.get(
             store, "the system keyring if one is usable, else the state file (mode 0600)")
+
+
+def _kept_in_state_file(session: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+    """The state file already holds exactly these tokens (the write is a license check, an alias, a portal...)."""
+    return (isinstance(previous, dict) and previous.get("token_store", "state") == "state"
+            and _names(previous) == _names(session)
+            and all(previous.get(key) == session.get(key) for key in TOKEN_KEYS))
 
 
 def _names(session: dict[str, Any]) -> tuple[str, str]:
