@@ -4,6 +4,7 @@
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
     python tests/benchmarks/bench_harness.py bare-form  # the same with the sign-in window's Textual widgets (a floor)
     python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
+    python tests/benchmarks/bench_harness.py bare-https URL CA  # the bare app + one verified GET with httpx (a floor)
 
 "Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
 the peak memory then includes the HTTP stack of that check. Prints ``SETTLED <time> <workers seen>``.
@@ -119,13 +120,41 @@ def bare_form_app():
     return BareFormApp()
 
 
+def bare_https_app(url: str, ca_bundle: str):
+    """The floor under the start page's peak memory once its license check is done: the bare app, then, after its
+    first frame, what any verified portal call needs — httpx (without its command-line client, as tui/portal
+    imports it) and a TLS context trusting the OS store, certifi and the portal's CA (the app's default
+    `trust = "both"`) — and one GET."""
+    import ssl
+
+    app = bare_app()
+
+    async def get_once() -> None:
+        import certifi
+
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as tui/portal does: not httpx's CLI
+        import httpx
+
+        context = ssl.create_default_context()
+        context.load_verify_locations(certifi.where())
+        context.load_verify_locations(ca_bundle)
+        async with httpx.AsyncClient(verify=context) as client:
+            (await client.get(f"{url}/sharing/rest/info", params={"f": "json"})).raise_for_status()
+
+    app.call_after_refresh(lambda: app.run_worker(get_once()))
+    return app
+
+
 def main() -> int:
     kind = sys.argv[1]
     atexit.register(report_peak_memory)
-    exit_on_first_draw(settle=kind == "tui-settled")
+    exit_on_first_draw(settle=kind in ("tui-settled", "bare-https"))
     headless_runs()
     if kind in ("bare", "bare-form"):
         (bare_app() if kind == "bare" else bare_form_app()).run()
+        return 0
+    if kind == "bare-https":
+        bare_https_app(*sys.argv[2:4]).run()
         return 0
     from tui.cli.main import main as cli_main  # what `allsource-tui` runs
 

@@ -85,6 +85,7 @@ def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
     kinds = {
         "bare": ([sys.executable, str(HARNESS), "bare"], envs["first"]),
         "bare_form": ([sys.executable, str(HARNESS), "bare-form"], envs["first"]),
+        "bare_https": ([sys.executable, str(HARNESS), "bare-https", portal.url, str(portal.ca_path)], envs["first"]),
         "tui_first": ([sys.executable, str(HARNESS), "tui"], envs["first"]),
         "tui_signed_in": ([sys.executable, str(HARNESS), "tui"], envs["signed_in"]),
         "tui_settled": ([sys.executable, str(HARNESS), "tui-settled"], envs["signed_in"]),
@@ -129,6 +130,10 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
         ours_mb = median([r.peak_mb for r in results[kind]])
         table.append(Row(f"peak memory (max RSS): {label}", ours_mb, bare_mb, "MB", "<= 1.3x",
                          ours_mb <= 1.3 * bare_mb, _settled_note(results[kind]) if kind == "tui_settled" else ""))
+    floor_mb = median([r.peak_mb for r in results["bare_https"]])
+    table.append(Row("floor for the license check's memory: the bare app + httpx, a TLS context (OS store, certifi, "
+                     "the portal's CA) and one GET", floor_mb, bare_mb, "MB", "(reference)", True,
+                     "not a target: what a verified portal call costs any app"))
     return table
 
 
