@@ -45,7 +45,6 @@ class OfflineSection(Vertical):
         yield Static("", id="offline-details", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#offline-progress", Progress).display = False
         self.show_status(self.status)
 
     @property

@@ -53,7 +53,8 @@ class SignInScreen(Screen[None]):
         # never on the visible Username field (a password typed there would be shown in clear text).
         self.AUTO_FOCUS = "#password" if status.last_username else "#username"  # type: ignore[misc]  # read per instance
         with VerticalScroll(id="body"):
-            with Vertical(id="form"):
+            with Vertical(id="form") as form:
+                form.border_title = "ArcGIS Sign In"
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)
                 with Horizontal(classes="field"):
                     yield Label("Username", classes="field-label")
@@ -71,15 +72,12 @@ class SignInScreen(Screen[None]):
                 yield Progress(id="progress")
                 yield StatusLine(self.notice, id="error")
                 yield StatusLine("", id="try-next")
-                yield Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True)
+                troubleshoot = Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True)
+                troubleshoot.display = False  # offered once a sign-in fails for a reason it can look into
+                yield troubleshoot
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
         yield Footer(compact=True)  # whole at 60 columns
-
-    def on_mount(self) -> None:
-        self.query_one("#form").border_title = "ArcGIS Sign In"
-        self.query_one("#progress").display = False
-        self.query_one("#troubleshoot").display = False
 
     # --- typed access to the fields ------------------------------------------------------------------------------
     @property

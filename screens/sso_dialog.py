@@ -87,7 +87,6 @@ Open the link on any device, sign in there, and paste the code the portal shows 
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#progress", Progress).display = False
         self.code_input.focus()
 
     @property

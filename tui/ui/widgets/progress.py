@@ -19,6 +19,7 @@ class Progress(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
+        self.display = False  # until start(): hidden from the first frame, not hidden after it
         self._text = ""
         self._frame = 0
         self._timer: Timer | None = None
