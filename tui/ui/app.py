@@ -47,7 +47,7 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
 
 # The App reads every screen's stylesheet once, at start: the first time Textual shows a screen whose CSS_PATH it has
 # not read, it parses all CSS again (every widget's DEFAULT_CSS too): 25–50 ms on each first sign-in window, start
-# page and Settings (docs/tui.md › Speed).
+# page and Settings (docs/tui.md, "Speed").
 SCREEN_STYLESHEETS = ("sign_in.tcss", "start.tcss", "settings.tcss")
 
 
