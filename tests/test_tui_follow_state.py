@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from screens import ConfirmDialog, SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, screen_text, settle, type_text, wait_until
 from tui.core.clock import FakeClock
+from tui.ui.app import LicenseApp
+
+
+@pytest.fixture(autouse=True)
+def follow_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The App looks at state.toml once a second; a tenth of that here, so each test waits less for a change to be
+    seen (what is followed, and how, is the same)."""
+    monkeypatch.setattr(LicenseApp, "FOLLOW_SECONDS", 0.1)
 
 
 async def signed_in_service(make_local_app, **kwargs):
