@@ -33,6 +33,39 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+_TLS_CONTEXTS: dict[tuple, object] = {}
+
+
+def _file_stamp(path: object) -> tuple | None:
+    try:
+        stat = Path(str(path)).stat()
+    except (OSError, ValueError):
+        return None
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@pytest.fixture(autouse=True)
+def _one_tls_context_per_trust(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every LicensingService of a test builds its HTTP client, and so a TLS context: parsing the OS store and certifi
+    takes ~130 ms of CPU each, hundreds of times per test process. Build each distinct one (settings, environment,
+    CA files as they are on disk, platform) once per process; tests of build_ssl_context itself import it directly
+    and still build theirs."""
+    import sys
+
+    from tui.portal import http
+
+    build = http.build_ssl_context
+
+    def cached(network):
+        key = (network, sys.platform, *(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR")),
+               *(_file_stamp(path) for path in (network.ca_bundle, os.environ.get("SSL_CERT_FILE")) if path))
+        if key not in _TLS_CONTEXTS:
+            _TLS_CONTEXTS[key] = build(network)
+        return _TLS_CONTEXTS[key]
+
+    monkeypatch.setattr(http, "build_ssl_context", cached)
+
+
 @pytest.fixture(scope="session")
 def _demo_portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list]:
     """One demo portal server (TLS CA, certificate, uvicorn thread) per test process: making and stopping one took
