@@ -295,7 +295,7 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the app did not reach the expected state in time"
-        await pilot.pause(0.05)
+        await pilot.pause(0.01)
     await pilot.pause()  # a screen that just became current has composed, but may not have rendered yet
 
 
