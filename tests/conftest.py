@@ -95,14 +95,18 @@ def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]
     yield factory
 
 
-def cli_env(tmp_path: Path, portal, *, machine_id: str = "machine-a", enterprise: bool = False) -> dict[str, str]:
-    """Environment for running the real `allsource-tui` CLI in a subprocess against the demo portal."""
+def cli_env(tmp_path: Path, portal, *, machine_id: str = "machine-a", enterprise: bool = False,
+            max_retries: int | None = None) -> dict[str, str]:
+    """Environment for running the real `allsource-tui` CLI in a subprocess against the demo portal.
+
+    ``max_retries`` sets [network] max_retries (default 3: an unreachable portal costs ~1.75 s of jittered backoff)."""
     state = tmp_path / "cli-state" / machine_id
     config = tmp_path / f"config-{machine_id}.toml"
     url = portal.enterprise_url if enterprise else portal.url
     kind = "enterprise" if enterprise else "online"
     config.write_text(f'[portal]\nlicensing_portal_url = "{url}"\nlicensing_portal_kind = "{kind}"\n'
-                      f'[network]\nca_bundle = "{portal.ca_path}"\n')
+                      f'[network]\nca_bundle = "{portal.ca_path}"\n'
+                      + ("" if max_retries is None else f"max_retries = {max_retries}\n"))
     env = dict(os.environ)
     env.update({"ALLSOURCE_TUI_CONFIG": str(config), "ALLSOURCE_TUI_STATE_DIR": str(state),
                 "ALLSOURCE_TUI_MACHINE_ID": machine_id})
