@@ -1,5 +1,6 @@
 """`disconnected: true` from userEntitlements reaches `license --json`, `status --json` and the text output (issue 12,
-finding 3), through the real CLI against the demo portal over HTTPS (its main() in this process: tests/cli_in_process.py)."""
+finding 3), through the real CLI against the demo portal over HTTPS (its main() in this process:
+tests/cli_in_process.py)."""
 
 from __future__ import annotations
 
