@@ -12,7 +12,6 @@ client can store or revoke a token it never received), where the documented outc
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import time
 
@@ -24,11 +23,11 @@ from tests.lifecycle_harness import (
     USER,
     Cell,
     broken_invariants,
+    one_tls_context,
     reset_portal,
 )
 from tests.sso_browser import approve_in_browser
 from tui.demo_portal import DemoPortal
-from tui.portal import http
 
 pytestmark = pytest.mark.e2e
 # CI size: short timeouts, each cell once. Full size (tests/reliability_large.py sets ALLSOURCE_TUI_STRESS=1): the
@@ -118,10 +117,7 @@ def rig(tmp_path_factory):
                        hang_seconds=30)
     proxy.start()
     try:
-        # Every CLI run builds its TLS context again (the OS store and certifi parsed, ~70 ms): the cells' settings
-        # are equal, so one context, built by the app's own code, serves them all; connections stay per run.
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(http, "build_ssl_context", functools.cache(http.build_ssl_context))
+        with one_tls_context():
             yield portal, proxy, base
     finally:
         proxy.stop()
