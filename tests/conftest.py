@@ -107,11 +107,28 @@ def demo_settings(portal, *, enterprise: bool = False, **network) -> Settings:
         network=replace(NetworkSettings(ca_bundle=portal.ca_path, connect_timeout=5, read_timeout=10), **network))
 
 
+_TLS_CONTEXTS: dict[tuple, object] = {}
+
+
 @pytest.fixture
-def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]:
-    """Factory of LicensingService instances acting as a given computer and OS user against the demo portal."""
+def make_service(tmp_path: Path, demo_portal, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., object]]:
+    """Factory of LicensingService instances acting as a given computer and OS user against the demo portal.
+
+    Each service still opens its own connections, but a TLS context (the OS store and certifi parsed, ~70 ms) is
+    built by the app's build_ssl_context once per test process for each [network] setting and SSL_CERT_* value."""
+    from tui.portal import http
     from tui.service.licensing import LicensingService
     from tui.state.store import StateStore
+
+    build = http.build_ssl_context
+
+    def shared_context(network: NetworkSettings):
+        key = (network, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if key not in _TLS_CONTEXTS:
+            _TLS_CONTEXTS[key] = build(network)
+        return _TLS_CONTEXTS[key]
+
+    monkeypatch.setattr(http, "build_ssl_context", shared_context)
 
     made = []
 
@@ -128,14 +145,18 @@ def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]
     yield factory
 
 
-def cli_env(tmp_path: Path, portal, *, machine_id: str = "machine-a", enterprise: bool = False) -> dict[str, str]:
-    """Environment for running the real `allsource-tui` CLI in a subprocess against the demo portal."""
+def cli_env(tmp_path: Path, portal, *, machine_id: str = "machine-a", enterprise: bool = False,
+            max_retries: int | None = None) -> dict[str, str]:
+    """Environment for running the real `allsource-tui` CLI in a subprocess against the demo portal.
+
+    ``max_retries`` sets [network] max_retries (default 3: an unreachable portal costs ~1.75 s of jittered backoff)."""
     state = tmp_path / "cli-state" / machine_id
     config = tmp_path / f"config-{machine_id}.toml"
     url = portal.enterprise_url if enterprise else portal.url
     kind = "enterprise" if enterprise else "online"
     config.write_text(f'[portal]\nlicensing_portal_url = "{url}"\nlicensing_portal_kind = "{kind}"\n'
-                      f'[network]\nca_bundle = "{portal.ca_path}"\n')
+                      f'[network]\nca_bundle = "{portal.ca_path}"\n'
+                      + ("" if max_retries is None else f"max_retries = {max_retries}\n"))
     env = dict(os.environ)
     env.update({"ALLSOURCE_TUI_CONFIG": str(config), "ALLSOURCE_TUI_STATE_DIR": str(state),
                 "ALLSOURCE_TUI_MACHINE_ID": machine_id})

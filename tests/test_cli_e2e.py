@@ -82,7 +82,7 @@ def test_bad_portal_url_exits_2_with_a_sentence(tmp_path, demo_portal):
 
 
 def test_unreachable_portal_exits_5(tmp_path, demo_portal):
-    env = cli_env(tmp_path, demo_portal)
+    env = cli_env(tmp_path, demo_portal, max_retries=1)  # a retry still happens; 3 waited ~1.75 s on average
     demo_portal.stop()
     result = sign_in(env, "pro_adv")
     assert result.returncode == 5

@@ -1,4 +1,7 @@
-"""CLI: alias, offline authorize/check-in and the licensing portal commands, against the demo portal."""
+"""CLI: alias, offline authorize/check-in and the licensing portal commands, against the demo portal.
+
+Through the CLI's main() in this process (tests/cli_in_process.py: ~30 CLI calls, each a child process before);
+tests/test_cli_e2e.py covers the console entry point in subprocesses."""
 
 from __future__ import annotations
 
@@ -6,10 +9,15 @@ import json
 
 import pytest
 
-from tests.conftest import cli_env
-from tests.test_cli_e2e import run_cli, sign_in
+from tests import cli_in_process
+from tests.cli_in_process import run_cli
+from tests.conftest import DEMO_PASSWORD, cli_env
 
 pytestmark = pytest.mark.e2e
+
+
+def sign_in(env: dict, username: str, password: str = DEMO_PASSWORD):
+    return cli_in_process.sign_in(env, username, password)
 
 
 def test_alias_set_show_and_refusals(tmp_path, demo_portal):
@@ -72,7 +80,7 @@ def test_portal_set_refuses_while_offline_and_bad_urls(tmp_path, demo_portal):
 
 
 def test_portal_set_when_unreachable_needs_force(tmp_path, demo_portal):
-    env = cli_env(tmp_path, demo_portal)
+    env = cli_env(tmp_path, demo_portal, max_retries=1)  # a retry still happens; 3 waited ~1.75 s per call
     demo_portal.stop()
     refused = run_cli(env, "portal", "set", "enterprise", "https://127.0.0.1:9/portal")
     assert refused.returncode == 5 and "anyway" in refused.stderr

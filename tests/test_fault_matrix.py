@@ -23,6 +23,7 @@ from tests.lifecycle_harness import (
     USER,
     Cell,
     broken_invariants,
+    one_tls_context,
     reset_portal,
 )
 from tests.sso_browser import approve_in_browser
@@ -116,7 +117,8 @@ def rig(tmp_path_factory):
                        hang_seconds=30)
     proxy.start()
     try:
-        yield portal, proxy, base
+        with one_tls_context():
+            yield portal, proxy, base
     finally:
         proxy.stop()
         portal.stop()

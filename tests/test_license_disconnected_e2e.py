@@ -1,5 +1,6 @@
 """`disconnected: true` from userEntitlements reaches `license --json`, `status --json` and the text output (issue 12,
-finding 3), through the real CLI against the demo portal over HTTPS."""
+finding 3), through the real CLI against the demo portal over HTTPS (its main() in this process:
+tests/cli_in_process.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ import json
 
 import pytest
 
-from tests.conftest import cli_env
-from tests.test_cli_e2e import run_cli, sign_in
+from tests import cli_in_process
+from tests.cli_in_process import run_cli
+from tests.conftest import DEMO_PASSWORD, cli_env
 
 pytestmark = pytest.mark.e2e
+
+
+def sign_in(env: dict, username: str, password: str = DEMO_PASSWORD):
+    return cli_in_process.sign_in(env, username, password)
 
 
 def test_a_checked_out_license_shows_disconnected_everywhere(tmp_path, demo_portal):

@@ -89,7 +89,7 @@ async def test_one_refresh_and_one_replay_on_498_then_sign_in_again(make_service
 
 async def test_an_unreachable_portal_never_ends_the_session(make_service, demo_portal):
     clock = FakeClock(start=time.time())
-    async with make_service(clock=clock) as service:
+    async with make_service(clock=clock, max_retries=1) as service:  # one retry, not three (~1.75 s of backoff)
         await sso_sign_in(service, demo_portal)
         demo_portal.stop()
         clock.advance(1800)

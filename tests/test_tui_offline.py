@@ -198,7 +198,7 @@ async def test_an_unreachable_portal_clears_the_box_and_the_next_try_resolves_th
 
 # --- starting offline -------------------------------------------------------------------------------------------
 async def test_an_offline_license_starts_on_the_start_page_with_the_portal_stopped(make_app, demo_portal):
-    app = make_app()
+    app = make_app(max_retries=1)  # one retry, not three (~1.75 s of jittered backoff)
     service = app.service
     await service.sign_in("pro_adv", DEMO_PASSWORD)
     service.set_alias("field-laptop")

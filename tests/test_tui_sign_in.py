@@ -176,7 +176,7 @@ async def test_enter_on_the_checkbox_signs_in_and_space_toggles_it(make_local_ap
 
 @pytest.mark.e2e
 async def test_keys_answer_while_the_portal_is_slow(make_app, demo_portal):
-    demo_portal.faults.set("generateToken", latency=5.0)  # long enough to stay pending on a loaded machine
+    demo_portal.faults.set("generateToken", latency=3.0)  # pending through Enter and F1 (~1.3 s here)
     app = make_app()
     async with app.run_test() as pilot:
         await type_fields(pilot, "pro_adv", DEMO_PASSWORD)

@@ -23,7 +23,7 @@ def offered(app) -> bool:
 @pytest.mark.e2e
 async def test_an_unreachable_portal_offers_troubleshoot_which_names_the_failing_check_and_its_fix(make_app):
     url = closed_port_url()
-    app = make_app(portal_url=url)
+    app = make_app(portal_url=url, max_retries=1)  # one retry, not three (~1.75 s of jittered backoff)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert not offered(app)  # nothing has failed yet
@@ -71,7 +71,7 @@ async def test_a_wrong_password_does_not_offer_troubleshoot(make_app):
 
 @pytest.mark.e2e
 async def test_troubleshoot_goes_away_when_the_next_attempt_starts(make_app):
-    app = make_app(portal_url=closed_port_url())
+    app = make_app(portal_url=closed_port_url(), max_retries=1)  # one retry, not three (~1.75 s of jittered backoff)
     async with app.run_test(size=(100, 40)) as pilot:
         await sign_in_with_keys(pilot, "pro_adv")
         assert offered(app)
