@@ -107,28 +107,12 @@ def demo_settings(portal, *, enterprise: bool = False, **network) -> Settings:
         network=replace(NetworkSettings(ca_bundle=portal.ca_path, connect_timeout=5, read_timeout=10), **network))
 
 
-_TLS_CONTEXTS: dict[tuple, object] = {}
-
-
 @pytest.fixture
-def make_service(tmp_path: Path, demo_portal, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., object]]:
-    """Factory of LicensingService instances acting as a given computer and OS user against the demo portal.
-
-    Each service still opens its own connections, but a TLS context (the OS store and certifi parsed, ~70 ms) is
-    built by the app's build_ssl_context once per test process for each [network] setting and SSL_CERT_* value."""
-    from tui.portal import http
+def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]:
+    """Factory of LicensingService instances acting as a given computer and OS user against the demo portal (each
+    opens its own connections; TLS contexts are shared, see _one_tls_context_per_trust)."""
     from tui.service.licensing import LicensingService
     from tui.state.store import StateStore
-
-    build = http.build_ssl_context
-
-    def shared_context(network: NetworkSettings):
-        key = (network, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-        if key not in _TLS_CONTEXTS:
-            _TLS_CONTEXTS[key] = build(network)
-        return _TLS_CONTEXTS[key]
-
-    monkeypatch.setattr(http, "build_ssl_context", shared_context)
 
     made = []
 

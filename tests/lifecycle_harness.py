@@ -17,15 +17,13 @@ Invariants, checked after every cell:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,16 +199,3 @@ def reset_portal(portal: DemoPortal) -> None:
 
 
 Setup = Callable[[Cell], None]
-
-
-@contextmanager
-def one_tls_context() -> Iterator[None]:
-    """Every CLI run builds its TLS context again (the OS store and certifi parsed, ~70 ms). Cells' network settings
-    are equal, so one context, built by the app's own code, serves them all (each run still opens its connections)."""
-    import pytest
-
-    from tui.portal import http
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(http, "build_ssl_context", functools.cache(http.build_ssl_context))
-        yield

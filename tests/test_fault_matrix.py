@@ -23,7 +23,6 @@ from tests.lifecycle_harness import (
     USER,
     Cell,
     broken_invariants,
-    one_tls_context,
     reset_portal,
 )
 from tests.sso_browser import approve_in_browser
@@ -117,8 +116,7 @@ def rig(tmp_path_factory):
                        hang_seconds=30)
     proxy.start()
     try:
-        with one_tls_context():
-            yield portal, proxy, base
+        yield portal, proxy, base
     finally:
         proxy.stop()
         portal.stop()

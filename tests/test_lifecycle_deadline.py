@@ -9,18 +9,12 @@ import httpx
 import pytest
 
 from tests.faultproxy import FaultProxy
-from tests.lifecycle_harness import USER, Cell, one_tls_context
+from tests.lifecycle_harness import USER, Cell
 from tui.core.errors import PortalUnreachable
 from tui.core.models import Session
 from tui.portal.base import PortalBase
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_tls_context():
-    with one_tls_context():
-        yield
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ import hashlib
 import pytest
 
 from tests.faultproxy import FaultProxy
-from tests.lifecycle_harness import PASSWORD, USER, Cell, one_tls_context
+from tests.lifecycle_harness import PASSWORD, USER, Cell
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_tls_context():
-    with one_tls_context():
-        yield
 
 
 @pytest.fixture
