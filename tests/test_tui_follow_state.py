@@ -148,3 +148,16 @@ async def test_signing_out_while_an_offline_license_is_held_returns_to_working_o
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         assert "working offline, not signed in" in screen_text(app)
+
+
+async def test_a_look_at_the_state_while_the_app_shuts_down_does_nothing(make_local_app, monkeypatch):
+    """The timer can tick after the App's screens are gone (seen on a loaded machine: a crash on quit)."""
+    service = await signed_in_service(make_local_app)
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await service.sign_out()  # state.toml changed: the next look would publish and lead to the sign-in window
+        with monkeypatch.context() as patch:
+            patch.setattr(LicenseApp, "screen_stack", property(lambda self: []))
+            app.follow_state()
+        assert isinstance(app.screen, StartScreen)
