@@ -109,7 +109,8 @@ class LicenseApp(App[int]):
         re-render every screen from the new Status and lead to the next step. Skipped while a workflow of this App
         runs: it publishes and moves on itself. A tick while the App shuts down (its screens gone) does nothing."""
         before = self._statuses.last
-        if before is None or not self.screen_stack or any(worker.is_running and worker.group in WORKFLOW_GROUPS for worker in self.workers):
+        workflow_running = any(worker.is_running and worker.group in WORKFLOW_GROUPS for worker in self.workers)
+        if before is None or not self.screen_stack or workflow_running:
             return
         session = before.session
         expired = before.signed_in and session is not None and not session.is_valid(self.service.clock.now())
