@@ -46,6 +46,8 @@ class ConnectProxy:
             self._loop.run_forever()
         finally:
             self._server.close()
+            # Tunnels still open end here, on a running loop (closed from a dead one, they raise at garbage collection).
+            self._loop.run_until_complete(_end_tunnels(asyncio.all_tasks(self._loop)))
             self._loop.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -68,6 +70,12 @@ class ConnectProxy:
         finally:
             with contextlib.suppress(OSError):
                 writer.close()
+
+
+async def _end_tunnels(tunnels: set[asyncio.Task]) -> None:
+    for tunnel in tunnels:
+        tunnel.cancel()
+    await asyncio.gather(*tunnels, return_exceptions=True)
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
