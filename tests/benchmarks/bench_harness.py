@@ -45,6 +45,7 @@ def exit_on_first_draw(*, settle: bool = False) -> None:
         if renderable is not None and screen.children and not getattr(self, "_bench_drawn", False):
             self._bench_drawn = True
             sys.stdout.write(f"DRAWN {time.time():.6f} {type(screen).__name__}\n")
+            sys.stdout.write(f"CPU {time.process_time():.6f}\n")  # this process's CPU time until the first frame
             sys.stdout.flush()
             if settle:
                 exit_when_settled(self)
