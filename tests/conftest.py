@@ -15,6 +15,7 @@ from tui.core.settings import NetworkSettings, PortalSettings, SecretSettings, S
 DEMO_PASSWORD = "allsource-demo"
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest -p no:xdist must still start
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`pytest -n auto`: two workers per core. About 40 % of a test's wall time is waiting (Pilot's idle checks,
     injected latency, timeouts that must expire, child processes): with one worker per core the cores sat idle for
