@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -61,6 +62,7 @@ class SettingsScreen(Screen[None]):
         self.initial_tab = tab
         self.focus_pane = focus_pane
         self.config_path = config_path
+        self.tab_ids: list[str] = []  # the side tabs this user has (set in compose)
 
     def compose(self) -> ComposeResult:
         status = self.status
@@ -71,17 +73,32 @@ class SettingsScreen(Screen[None]):
             tabs = TABS + ((ORGANIZATION_TAB,) if administers(status) else ())
             self.initial_tab = self.initial_tab if self.initial_tab in dict(tabs) else TABS[0][0]
             yield OptionList(*(Option(f"{n} {label}", id=tab) for n, (tab, label) in enumerate(tabs, 1)), id="tabs")
+            self.tab_ids = [tab for tab, _ in tabs]
+            # The Licensing pane (the keys' and refresh's home) and the first tab shown; the others are composed when
+            # first shown, so the first `s` doesn't pay for panes it doesn't show.
             with ContentSwitcher(initial=self.initial_tab, id="panes"):
                 yield LicensingPane(status, id="licensing")
-                yield PortalsPane(status.connections, id="portals")
-                yield AboutPane(status, config_path=self.config_path, state_path=self.state_path,
-                                warnings=status.config_warnings, id="about")
-                if administers(status):
-                    yield OrganizationPane(id="organization")  # reads the members when first shown
+                if self.initial_tab != "licensing":
+                    yield self._new_pane(self.initial_tab)
         yield StatusLine(id="status")
         # Only keys that work now, compact and without the palette's entry (ctrl+p still opens it; Help lists it), so
         # the footer stays whole at 60 columns.
         yield Footer(compact=True, show_command_palette=False)
+
+    def _new_pane(self, tab: str) -> Widget:
+        status = self.status
+        if tab == "portals":
+            return PortalsPane(status.connections, id="portals")
+        if tab == "about":
+            return AboutPane(status, config_path=self.config_path, state_path=self.state_path,
+                             warnings=status.config_warnings, id="about")
+        return OrganizationPane(id="organization")  # reads the members when first shown
+
+    def _switch_to(self, tab: str) -> None:
+        panes = self.query_one("#panes", ContentSwitcher)
+        if not panes.query_children(f"#{tab}"):
+            panes.mount(self._new_pane(tab))
+        panes.current = tab
 
     def on_mount(self) -> None:
         self.query_one("#title", Label).update(f"Settings · {identity_line(self.status)}")
@@ -100,15 +117,15 @@ class SettingsScreen(Screen[None]):
         self.show_tab(tab)
 
     def show_tab(self, tab: str, *, focus_pane: bool = False) -> None:
-        if not self.query(f"#panes > #{tab}"):
+        if tab not in self.tab_ids:
             return  # e.g. Organization for someone who doesn't administer the organization
         self.tabs.highlighted = self.tabs.get_option_index(tab)
-        self.query_one("#panes", ContentSwitcher).current = tab
+        self._switch_to(tab)
         self.refresh_bindings()
         (self.query_one(f"#{tab}") if focus_pane else self.tabs).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.query_one("#panes", ContentSwitcher).current = event.option_id
+        self._switch_to(event.option_id or TABS[0][0])
         self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -142,8 +159,10 @@ class SettingsScreen(Screen[None]):
         self.refresh_bindings()
         self.query_one(LicensingPane).loading = False
         self.query_one(LicensingPane).show_status(status)
-        self.query_one(PortalsPane).show_connections(status.connections, select=select)
-        self.query_one(AboutPane).show_status(status)
+        for portals in self.query(PortalsPane):  # a pane not shown yet is composed from the newest Status
+            portals.show_connections(status.connections, select=select)
+        for about in self.query(AboutPane):
+            about.show_status(status)
 
     def action_refresh(self) -> None:
         """Re-read the license; the pane shows its loading state until the App publishes the new status."""

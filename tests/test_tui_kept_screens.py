@@ -122,3 +122,21 @@ async def test_no_first_show_of_a_screen_parses_the_css_again(make_local_app, mo
         assert isinstance(app.screen, HelpScreen)
     assert reparses == []
 
+
+
+async def test_settings_composes_a_tab_when_first_shown_with_what_changed_before(make_local_app):
+    """Only the Licensing pane is composed with Settings; Portals is composed on its first show, from the newest
+    Status (a portal added while Settings was on the Licensing tab is listed)."""
+    from screens.portals_pane import PortalsPane
+
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen) and not app.screen.query(PortalsPane)
+        app.service.add_portal("https://gis.example.com/portal")
+        app.publish_status()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.query_one("#panes", ContentSwitcher).current == "portals"
+        assert "https://gis.example.com/portal" in screen_text(app)
