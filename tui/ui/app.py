@@ -46,8 +46,8 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
 
 
 # The App reads every screen's stylesheet once, at start: the first time Textual shows a screen whose CSS_PATH it has
-# not read, it parses all CSS again (every widget's DEFAULT_CSS too): 25–50 ms on each first sign-in window, start
-# page and Settings (docs/tui.md, "Speed").
+# not read, it parses all the CSS it has again (every widget's DEFAULT_CSS too): ~20 ms on the first start page after
+# a sign-in and on the first Settings (docs/tui.md, "Speed").
 SCREEN_STYLESHEETS = ("sign_in.tcss", "start.tcss", "settings.tcss")
 
 
