@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from screens import AliasDialog, SettingsScreen, SignInScreen, StartScreen
 from screens.add_portal_dialog import AddPortalDialog
-from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, screen_text, settle, type_text
+from tests.conftest import DEMO_PASSWORD, TUI_SNAPSHOT_URL, screen_text, settle, type_text, wait_until
 
 
 async def signed_in_app(make_local_app, *, offline: bool = False):
@@ -122,6 +122,5 @@ async def test_the_licensing_tab_has_two_headings_and_the_license_notes(make_loc
 async def test_the_sign_in_window_and_start_page_footers_are_whole_at_60_columns(make_local_app):
     app = make_local_app()
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
-        assert "f1 Help" in footer(app)
+        await wait_until(pilot, lambda: "f1 Help" in footer(app))  # the footer fills in once the bindings are read
         assert "Configure your licensing options [F2]" in screen_text(app)  # the buttons stack, none is cut off
