@@ -16,7 +16,8 @@ class AboutPane(VerticalScroll):
     DEFAULT_CSS = """
     AboutPane {
         padding: 0 1;
-        & .heading { text-style: bold; margin-top: 1; }
+        /* Headings wrap too: "Config file (yours; read, never written)" is wider than the pane at 60 columns. */
+        & .heading { text-style: bold; margin-top: 1; width: 1fr; height: auto; text-wrap: wrap; }
         & .heading.first { margin-top: 0; }
         /* Paths have no spaces to wrap at: fold them at the pane's edge rather than clip them (issue 17). */
         & .line { margin-left: 2; width: 1fr; height: auto; text-wrap: wrap; text-overflow: fold; }

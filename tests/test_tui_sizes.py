@@ -55,6 +55,8 @@ async def test_about_wraps_long_paths_instead_of_clipping_them(make_local_app):
         assert len(path) > state_line.size.width  # the case of the finding: longer than the pane is wide
         assert state_line.size.height > 1 and rendered_text(state_line) == path
         assert state_line.region.right <= app.screen.query_one("#about").region.right
+        assert "Config file (yours; read, never" in screen_text(app)  # the widest heading wraps, whole
+        assert "written)" in screen_text(app)
 
 
 async def test_the_start_pages_top_line_wraps_so_the_portal_stays_visible(make_local_app):
