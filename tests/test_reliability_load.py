@@ -118,22 +118,12 @@ async def guarded(service: LicensingService, user: str, tally: Tally, rng: rando
 
 
 def make_computers(portal, state_root: Path) -> list[tuple[LicensingService, str]]:
-    """Each computer gets its own HTTPS connection pool. They share one TLS context, built by the app's own
-    build_ssl_context: parsing the OS trust store 50 times (~65 ms each) was a third of the test."""
-    import httpx
-
-    from tui.portal.http import build_ssl_context
-
-    trust = build_ssl_context(demo_settings(portal).network)
     computers = []
     for number in range(COMPUTERS):
         user = USERS[number % len(USERS)]
         machine = MachineIdentity(machine_id=f"load-{number}", os_user="tester", hostname=f"load-{number}")
         settings = demo_settings(portal, enterprise=user == "ent_user")
-        assert settings.network == demo_settings(portal).network  # the same trust for both portals
-        pool = httpx.AsyncHTTPTransport(verify=trust)
-        computers.append((LicensingService(settings, StateStore(state_root / f"load-{number}"), machine,
-                                           transport=pool), user))
+        computers.append((LicensingService(settings, StateStore(state_root / f"load-{number}"), machine), user))
     return computers
 
 
