@@ -8,6 +8,7 @@ screens it can show) must not load every dialog, whose Textual classes cost a co
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 _MODULES = {"AliasDialog": "alias_dialog", "ConfirmDialog": "confirm_dialog", "HelpScreen": "help",
             "LicensingPortalDialog": "portal_dialog", "MessageDialog": "message_dialog", "SettingsScreen": "settings",
             "SignInScreen": "sign_in", "SsoDialog": "sso_dialog", "StartScreen": "start"}
+
+# The screens' own stylesheets (their CSS_PATH), which the App reads at start: the first time Textual shows a screen
+# whose CSS_PATH it has not read, it parses all the CSS it has again (docs/tui.md, "Speed").
+STYLESHEETS = tuple(Path(__file__).resolve().parent / name for name in ("sign_in.tcss", "start.tcss", "settings.tcss"))
 
 __all__ = ["AliasDialog", "ConfirmDialog", "HelpScreen", "LicensingPortalDialog", "MessageDialog", "SettingsScreen",
            "SignInScreen", "SsoDialog", "StartScreen"]

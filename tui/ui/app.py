@@ -45,13 +45,8 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
                              "portals", "sso", "licensing-portal-dialog"})
 
 
-# The App reads every screen's stylesheet once, at start: the first time Textual shows a screen whose CSS_PATH it has
-# not read, it parses all the CSS it has again (every widget's DEFAULT_CSS too): ~20 ms on the first start page after
-# a sign-in and on the first Settings (docs/tui.md, "Speed").
-SCREEN_STYLESHEETS = ("sign_in.tcss", "start.tcss", "settings.tcss")
-
-
 class LicenseApp(App[int]):
+    CSS_PATH = ["app.tcss", *screens.STYLESHEETS]  # every screen's too, read once at start
     TITLE = "allsource-tui"
     FOLLOW_SECONDS = 1.0  # how often state.toml is looked at (one stat) for changes made by another process
     COMMANDS = App.COMMANDS | {LicenseCommands}
@@ -59,9 +54,7 @@ class LicenseApp(App[int]):
 
     def __init__(self, service: LicensingService, *, config_path: Path | None = None, demo_hint: str = "",
                  check_license_at_start: bool = True) -> None:
-        screens_folder = Path(screens.__file__).resolve().parent
-        super().__init__(css_path=[Path(__file__).resolve().parent / "app.tcss",
-                                   *(screens_folder / name for name in SCREEN_STYLESHEETS)])
+        super().__init__()
         self.service = service
         self.config_path = config_path or service.settings.source_path
         self.demo_hint = demo_hint
