@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from screens.dialog import Dialog
 from tui.core.errors import UsageError
 from tui.core.urls import guess_kind, validate_portal_url_as_you_type
+from tui.ui.widgets.footer import Footer
 
 HINT = "Example: https://<urlKey>.maps.arcgis.com or https://<host>[:port]/<webadaptor>"
 

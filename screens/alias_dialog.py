@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from screens.dialog import Dialog
 from tui.core.errors import UsageError
 from tui.service.offline import MAX_ALIAS_LENGTH, validate_alias
+from tui.ui.widgets.footer import Footer
 
 HINT = f"Valid alias (at most {MAX_ALIAS_LENGTH} characters)."
 

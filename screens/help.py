@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.ui import bindings as keys
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 
 if TYPE_CHECKING:

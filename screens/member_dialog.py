@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from screens.confirm_dialog import ConfirmDialog, with_key
 from screens.dialog import Dialog
@@ -20,6 +20,7 @@ from tui.core.models import LEVELS
 from tui.service.admin_model import SOURCE_USER_TYPE, Member, iso_utc
 from tui.ui import bindings as keys
 from tui.ui.widgets.checkbox import TextCheckbox
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 
 

@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from screens.dialog import dialog_css, fit_message, scroll_body
+from tui.ui.widgets.footer import Footer
 
 
 class MessageDialog(ModalScreen[None]):

@@ -17,13 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from screens.dialog import Dialog
 from tui.core.errors import AllSourceError, PortalUnreachable, PortalUrlError
 from tui.core.models import LicensingPortal
 from tui.core.settings import PortalKind
 from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
+from tui.ui.widgets.footer import Footer
 
 KIND_LABELS: dict[PortalKind, str] = {"online": "ArcGIS Online", "enterprise": "ArcGIS Enterprise"}
 URL_EXAMPLES: dict[PortalKind, str] = {

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Footer, Label, OptionList
+from textual.widgets import Button, ContentSwitcher, Label, OptionList
 from textual.widgets.option_list import Option
 
 from screens.about_pane import AboutPane
@@ -27,6 +27,7 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import CancelLicenseCheck, RefreshLicense, StatusChanged
 from tui.ui.roles import administers
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import identity_line

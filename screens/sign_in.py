@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label
 from textual.worker import Worker
 
 from tui.core.errors import AllSourceError, InvalidCredentials
@@ -19,6 +19,7 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged, Troubleshoot
 from tui.ui.widgets.checkbox import SpaceCheckbox
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.hand_off_input import HandOffInput
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress

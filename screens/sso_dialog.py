@@ -13,13 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker
 
 from screens.dialog import Dialog
 from tui.core.errors import AllSourceError
 from tui.core.models import LicenseInfo
 from tui.ui import bindings as keys
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 from tui.ui.widgets.status_line import StatusLine

@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from tui.service.actions import Action, availability
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import ShowSignIn, StatusChanged
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import KEY, identity_line, license_summary, tls_mark

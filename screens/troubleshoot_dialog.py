@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from screens.dialog import Dialog, scroll_body
 from tui.ui import bindings as keys
+from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
 
