@@ -54,7 +54,8 @@ async def open_organization_tab(pilot, username: str = "org_admin") -> None:
     await settle(pilot)
 
 
-async def test_an_administrator_gets_the_tab_with_every_licensed_member_and_filters_by_typing(make_app):
+async def test_an_administrator_gets_the_tab_filters_by_typing_and_a_confirmed_assign_changes_the_license(
+        make_app, make_service):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_organization_tab(pilot)
@@ -71,15 +72,7 @@ async def test_an_administrator_gets_the_tab_with_every_licensed_member_and_filt
         await type_text(pilot, "casey")
         assert list(rows(app)) == ["creator_std"]
         assert "1 of 233 members" in pane_text(app, "summary")
-
-
-async def test_enter_opens_the_member_and_a_confirmed_assign_changes_the_members_license(make_app, make_service):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await open_organization_tab(pilot)
-        await pilot.press("enter")
-        await type_text(pilot, "casey")
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter opens the member
         await pilot.pause()
         assert isinstance(app.screen, MemberDialog) and app.screen.member.username == "creator_std"
         await pilot.click("#level-Advanced")
@@ -96,7 +89,8 @@ async def test_enter_opens_the_member_and_a_confirmed_assign_changes_the_members
         assert (await member.sign_in("creator_std", DEMO_PASSWORD)).level == "Advanced"
 
 
-async def test_a_member_checked_out_meanwhile_is_refused_with_why_and_a_release_is_offered(make_app, make_service):
+async def test_a_member_checked_out_meanwhile_is_refused_with_why_and_a_release_offered_declined_then_taken(
+        make_app, make_service):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot, make_service("field-laptop", os_user="avery") as member:
         await open_organization_tab(pilot)
@@ -114,29 +108,20 @@ async def test_a_member_checked_out_meanwhile_is_refused_with_why_and_a_release_
         assert why in app.screen.message and "Release pro_adv's offline license now?" in app.screen.message
         assert pane_text(app, "notice") == why
         assert rows(app)["pro_adv"][2] == ""  # the table as it was
-        await pilot.press("y")  # release it
+        await pilot.press("n")  # declined: nothing changes on the portal
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert pane_text(app, "notice") == why
+        assert (await member.refresh_license()).disconnected is True
+        await pilot.press("enter", "a", "y")  # the same member again, and this time release it
+        await until_release_is_offered(pilot)
+        assert why in app.screen.message and rows(app)["pro_adv"][2] == ""
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
         assert rows(app)["pro_adv"][2] == "" and pane_text(app, "notice") == ""
         assert "Done: pro_adv's offline license is released and back with the organization." in status_line(app)
         assert (await member.refresh_license()).disconnected is False  # what the member's client meets next
-
-
-async def test_declining_the_release_changes_nothing_on_the_portal(make_app, make_service):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot, make_service("field-laptop", os_user="avery") as member:
-        await open_organization_tab(pilot)
-        await member.sign_in("pro_adv", DEMO_PASSWORD)
-        await member.authorize_offline(connect=True)
-        await pilot.press("enter")
-        await type_text(pilot, "avery")
-        await pilot.press("enter", "a", "y")
-        await until_release_is_offered(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        assert "checked out to work offline" in pane_text(app, "notice")
-        assert (await member.refresh_license()).disconnected is True
 
 
 async def test_a_non_administrator_has_no_organization_tab_key_or_command(make_app, demo_portal):
