@@ -26,7 +26,7 @@ def current_tab(app) -> str | None:
     return app.screen.query_one("#panes", ContentSwitcher).current
 
 
-async def test_side_tabs_follow_arrows_digits_and_enter_and_esc_goes_back(make_local_app):
+async def test_side_tabs_follow_arrows_digits_and_enter_the_portals_and_about_tabs_and_esc_goes_back(make_local_app):
     app = await started_as(make_local_app)
     async with app.run_test() as pilot:
         await pilot.press("s")
@@ -43,14 +43,21 @@ async def test_side_tabs_follow_arrows_digits_and_enter_and_esc_goes_back(make_l
         assert current_tab(app) == "licensing"
         await pilot.press("3")
         assert current_tab(app) == "about"
+        text = screen_text(app)
+        assert f"allsource-tui {__version__}" in text
+        assert app.screen.query_one("#state-path").visual.plain == str(app.service.store.path)
+        assert "mode 0600" in app.screen.query_one("#secrets").visual.plain
         await pilot.press("2", "enter")
         assert (current_tab(app), app.focused.id) == ("portals", "portals")
+        text = screen_text(app)
+        assert TUI_SNAPSHOT_URL in text
+        assert "✓ active · 🔑 licensing portal · signed in" in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
 
 
-async def test_l_opens_the_licensing_tab_of_pro_adv(make_local_app):
+async def test_l_opens_the_licensing_tab_of_pro_adv_and_r_reads_the_license_again(make_local_app):
     app = await started_as(make_local_app)
     async with app.run_test() as pilot:
         await pilot.press("l")
@@ -70,6 +77,13 @@ async def test_l_opens_the_licensing_tab_of_pro_adv(make_local_app):
         offline = app.screen.query_one("#offline-checkbox", Checkbox)
         assert not offline.disabled and offline.value is False
         assert "Authorize ArcGIS AllSource to work offline" in str(offline.label)
+        before = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
+        await pilot.press("r")  # the refresh key reads the license again
+        await settle(pilot)
+        after = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
+        assert after == before + 1
+        assert app.screen.query_one("#status").visual.plain == "Done: License read from the licensing portal."
+        assert rows(app, "levels")[2] == ("Advanced", "Yes")
 
 
 async def test_creator_std_sees_standard_and_one_extension(make_local_app):
@@ -79,33 +93,6 @@ async def test_creator_std_sees_standard_and_one_extension(make_local_app):
         await pilot.pause()
         assert rows(app, "levels") == [("Basic", "No"), ("Standard", "Yes"), ("Advanced", "No")]
         assert [name for name, licensed in rows(app, "extensions") if licensed == "Yes"] == ["Geostatistical Analyst"]
-
-
-async def test_portals_and_about_tabs(make_local_app):
-    app = await started_as(make_local_app)
-    async with app.run_test() as pilot:
-        await pilot.press("s", "2")
-        text = screen_text(app)
-        assert TUI_SNAPSHOT_URL in text
-        assert "✓ active · 🔑 licensing portal · signed in" in text
-        await pilot.press("3")
-        text = screen_text(app)
-        assert f"allsource-tui {__version__}" in text
-        assert app.screen.query_one("#state-path").visual.plain == str(app.service.store.path)
-        assert "mode 0600" in app.screen.query_one("#secrets").visual.plain
-
-
-async def test_refresh_key_reads_the_license_again(make_local_app):
-    app = await started_as(make_local_app)
-    async with app.run_test() as pilot:
-        await pilot.press("l")
-        before = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
-        await pilot.press("r")
-        await settle(pilot)
-        after = sum(record.path.endswith("/userLicenseType") for record in make_local_app.demo.request_log)
-        assert after == before + 1
-        assert app.screen.query_one("#status").visual.plain == "Done: License read from the licensing portal."
-        assert rows(app, "levels")[2] == ("Advanced", "Yes")
 
 
 async def test_sign_out_asks_first_then_returns_to_the_sign_in_window(make_local_app):
@@ -131,7 +118,9 @@ async def test_sign_out_asks_first_then_returns_to_the_sign_in_window(make_local
 async def test_configure_your_licensing_options_then_the_app_closes(make_local_app):
     app = await started_as(make_local_app)
     async with app.run_test() as pilot:
-        await pilot.press("l", "f2")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.click("#configure-licensing")  # the mouse still works in Settings
         await pilot.pause()
         assert isinstance(app.screen, LicensingPortalDialog)
         await pilot.press("escape")
@@ -150,13 +139,3 @@ async def test_configure_your_licensing_options_then_the_app_closes(make_local_a
     state = read_state_toml(app)
     assert state["licensing_portal"] == {"url": f"{TUI_SNAPSHOT_URL}/portal", "kind": "enterprise"}
     assert "session" not in state
-
-
-async def test_the_mouse_still_works_in_settings(make_local_app):
-    app = await started_as(make_local_app)
-    async with app.run_test() as pilot:
-        await pilot.press("s")
-        await pilot.pause()
-        await pilot.click("#configure-licensing")
-        await pilot.pause()
-        assert isinstance(app.screen, LicensingPortalDialog)
