@@ -68,25 +68,30 @@ async def test_the_footer_fits_60_columns_and_offers_no_sign_out_or_refresh_with
         assert notes.startswith("Disconnected: yes")  # the license notes, under the tables
 
 
-async def test_the_signed_in_footer_at_60_columns_is_whole_on_every_tab(make_local_app):
-    app = await signed_in_app(make_local_app)
-    async with app.run_test(size=(60, 20)) as pilot:
-        for keys in (("s",), ("2",), ("enter",), ("3",)):
-            await pilot.press(*keys)
-            await pilot.pause()
-            assert footer(app).rstrip().endswith("f1 Help"), footer(app)
-            assert "o Sign out" in footer(app)
-
-
-async def test_back_at_the_top_of_settings_is_visible_and_clickable_and_the_name_stays(make_local_app):
+async def test_settings_at_60_columns_back_and_name_on_top_a_whole_footer_on_every_tab_and_two_headings(
+        make_local_app):
     app = await signed_in_app(make_local_app)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("s")
         await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
         top = screen_text(app).splitlines()[0]
         assert "← Back [Esc]" in top and "Avery Pro (pro_adv)" in top
         assert TUI_SNAPSHOT_URL in " ".join(screen_text(app).splitlines()[:2])
-        await pilot.click("#back")
+        for keys in ((), ("2",), ("enter",), ("3",)):  # the signed-in footer is whole on every tab
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert footer(app).rstrip().endswith("f1 Help"), footer(app)
+            assert "o Sign out" in footer(app)
+        await pilot.press("1")  # the Licensing tab: two headings, as on the help page
+        await pilot.pause()
+        headings = [str(label.render()) for label in app.screen.query(".heading")]
+        assert headings[:2] == ["Named User License", "Extensions"]
+        levels = app.screen.query_one("#levels", DataTable)
+        assert [str(column.label) for column in levels.columns.values()] == ["Level", "Licensed"]
+        extensions = app.screen.query_one("#extensions", DataTable)
+        assert [str(column.label) for column in extensions.columns.values()] == ["Extension", "Licensed"]
+        await pilot.click("#back")  # visible and clickable at 60 columns
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
 
@@ -103,20 +108,6 @@ async def test_sign_in_at_the_top_of_the_start_page_when_not_signed_in(make_loca
     async with signed_in.run_test() as pilot:
         await pilot.pause()
         assert "Sign in [i]" not in screen_text(signed_in)
-
-
-async def test_the_licensing_tab_has_two_headings_and_the_license_notes(make_local_app):
-    app = await signed_in_app(make_local_app)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.press("l")
-        await pilot.pause()
-        assert isinstance(app.screen, SettingsScreen)
-        headings = [str(label.render()) for label in app.screen.query(".heading")]
-        assert headings[:2] == ["Named User License", "Extensions"]
-        levels = app.screen.query_one("#levels", DataTable)
-        assert [str(column.label) for column in levels.columns.values()] == ["Level", "Licensed"]
-        extensions = app.screen.query_one("#extensions", DataTable)
-        assert [str(column.label) for column in extensions.columns.values()] == ["Extension", "Licensed"]
 
 
 async def test_the_sign_in_window_and_start_page_footers_are_whole_at_60_columns(make_local_app):
