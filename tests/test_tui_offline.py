@@ -51,7 +51,7 @@ async def tick_offline_box(pilot) -> None:
 
 
 # --- Workstation Alias ----------------------------------------------------------------------------------------------
-async def test_edit_alias_from_the_licensing_tab_saves_it(make_local_app):
+async def test_edit_alias_from_the_licensing_tab_saves_it_and_the_palette_and_the_mouse_open_it(make_local_app):
     app = await signed_in_app(make_local_app)
     async with app.run_test() as pilot:
         await pilot.press("l")
@@ -74,6 +74,14 @@ async def test_edit_alias_from_the_licensing_tab_saves_it(make_local_app):
         await pilot.press("escape")
         await pilot.pause()
         assert read_state_toml(app)["workstation_alias"] == "field-laptop-7"
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "workstation alias")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
+        await pilot.press("escape", "l", "end")  # the Edit button is below the fold at 80x24
+        await pilot.pause()
+        await pilot.click("#alias-edit")
+        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
 
 
 # --- authorize to work offline ------------------------------------------------------------------------------------
@@ -127,23 +135,6 @@ async def test_no_takes_the_license_offline_and_ends_the_session_without_leaving
         assert "working offline, not signed in" in screen_text(app)
 
 
-async def test_esc_on_the_prompt_cancels(make_local_app):
-    app = await signed_in_app(make_local_app)
-    async with app.run_test() as pilot:
-        await tick_offline_box(pilot)
-        behind = app.screen_stack[-2].query_one("#offline-checkbox", Checkbox)
-        assert behind.disabled and behind.value is True  # "the check box becomes unavailable and a prompt appears"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        box = checkbox(app)
-        assert box.value is False and not box.disabled
-        assert status_line(app) == "Not authorized to work offline; nothing was taken offline."
-        state = read_state_toml(app)
-        assert "offline" not in state and "offline_intent" not in state and state["session"]
-        assert not any(record.path.endswith("allsourceTuiCheckOut") for record in make_local_app.demo.request_log)
-
-
 async def test_a_prevented_enterprise_org_shows_the_sentence_and_clears_the_box(make_app):
     service = make_app(enterprise=True).service
     await service.sign_in("ent_user", DEMO_PASSWORD)
@@ -174,11 +165,25 @@ async def test_the_box_asks_the_portal_first_and_says_when_it_is_unreachable(mak
         assert "offline" not in read_state_toml(app)
 
 
-async def test_an_unreachable_portal_clears_the_box_and_the_next_try_resolves_the_first(make_local_app):
+async def test_esc_on_the_prompt_cancels_an_unreachable_portal_clears_the_box_and_the_next_try_resolves_the_first(
+        make_local_app):
     app = await signed_in_app(make_local_app)
     make_local_app.demo.faults.set("*allsourceTuiCheckOut", reset=True, times=1)
     async with app.run_test() as pilot:
         await tick_offline_box(pilot)
+        behind = app.screen_stack[-2].query_one("#offline-checkbox", Checkbox)
+        assert behind.disabled and behind.value is True  # "the check box becomes unavailable and a prompt appears"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        box = checkbox(app)
+        assert box.value is False and not box.disabled
+        assert status_line(app) == "Not authorized to work offline; nothing was taken offline."
+        state = read_state_toml(app)
+        assert "offline" not in state and "offline_intent" not in state and state["session"]
+        assert not any(record.path.endswith("allsourceTuiCheckOut") for record in make_local_app.demo.request_log)
+        await pilot.press("w")  # again, and Yes: the portal is unreachable
+        await wait_until(pilot, lambda: isinstance(app.screen, OfflinePrompt))
         await pilot.press("y")
         await settle(pilot)
         assert status_line(app).startswith("Error: Could not reach 127.0.0.1:8443: the connection was reset.")
@@ -268,16 +273,3 @@ async def test_an_interrupted_check_out_without_a_session_is_resolved_after_sign
         assert isinstance(app.screen, StartScreen)
         assert "offline_intent" not in read_state_toml(app)
         assert "Offline: authorized on 'host-machine-a'" in screen_text(app)
-
-
-async def test_the_palette_and_the_mouse_open_edit_alias(make_local_app):
-    app = await signed_in_app(make_local_app)
-    async with app.run_test() as pilot:
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "workstation alias")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
-        await pilot.press("escape", "l", "end")  # the Edit button is below the fold at 80x24
-        await pilot.pause()
-        await pilot.click("#alias-edit")
-        await wait_until(pilot, lambda: isinstance(app.screen, AliasDialog))
