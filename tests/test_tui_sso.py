@@ -52,10 +52,22 @@ async def test_f3_shows_the_link_and_a_pasted_code_signs_in(make_app, demo_porta
         assert code not in app.service.store.path.read_text()
 
 
-async def test_a_wrong_code_is_refused_inline_and_the_dialog_stays(make_app):
+async def test_f5_copies_the_link_wrong_codes_are_refused_inline_and_esc_cancels_back_to_the_sign_in_window(
+        make_app, demo_portal, monkeypatch):
+    """One dialog, one way after another: F5 copies the link, an empty field, a wrong code and a code of another
+    attempt are each refused inline (the dialog stays), then Esc cancels."""
     app = make_app()
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
         dialog = await open_sso_dialog(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert copied == [dialog.request.authorize_url]
+        assert "Copied (if your terminal allows OSC 52)" in dialog.query_one("#copied").visual.plain
+        assert "Shift+drag" in dialog.query_one("#copied").visual.plain
+
         await pilot.press("enter")
         assert "Paste the code" in dialog.query_one("#error").visual.plain
         await paste_and_submit(pilot, "not-a-real-code")
@@ -66,42 +78,18 @@ async def test_a_wrong_code_is_refused_inline_and_the_dialog_stays(make_app):
         assert not dialog.query_one("#progress").display
         assert "session" not in read_state_toml(app)
 
-
-async def test_a_code_of_another_attempt_is_refused_by_its_state(make_app, demo_portal):
-    app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
-        dialog = await open_sso_dialog(pilot)
         other = app.service.begin_sso()
         code, state = await approve_in_browser(other.authorize_url, demo_portal.ca_path, "pro_adv", DEMO_PASSWORD)
         await paste_and_submit(pilot, f"?code={code}&state={state}")
         assert app.screen is dialog
         assert "another sign-in attempt" in dialog.query_one("#error").visual.plain
 
-
-async def test_esc_cancels_back_to_the_sign_in_window(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        await open_sso_dialog(pilot)
         await type_text(pilot, "half-pasted")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         assert app.focused is not None and app.focused.id == "username"
         assert "session" not in read_state_toml(app)
-
-
-async def test_f5_copies_the_link_with_osc52(make_app, monkeypatch):
-    app = make_app()
-    copied: list[str] = []
-    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
-    async with app.run_test(size=(100, 40)) as pilot:
-        dialog = await open_sso_dialog(pilot)
-        await pilot.press("f5")
-        await pilot.pause()
-        assert copied == [dialog.request.authorize_url]
-        assert "Copied (if your terminal allows OSC 52)" in dialog.query_one("#copied").visual.plain
-        assert "Shift+drag" in dialog.query_one("#copied").visual.plain
 
 
 async def test_no_browser_is_ever_opened_and_auto_sign_in_off_is_kept(make_app, demo_portal, monkeypatch):
