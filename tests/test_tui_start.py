@@ -70,7 +70,7 @@ async def test_a_session_the_portal_no_longer_accepts_returns_to_the_sign_in_win
         assert "session" not in state and state["last_username"] == "pro_adv"
 
 
-async def test_an_expired_session_asks_to_sign_in_again(make_local_app):
+async def test_an_expired_session_asks_to_sign_in_again_and_ctrl_q_quits_with_exit_code_0(make_local_app):
     clock = FakeClock(time.time())
     service = make_local_app(app=False, clock=clock)
     await service.sign_in("pro_adv", DEMO_PASSWORD)
@@ -82,6 +82,9 @@ async def test_an_expired_session_asks_to_sign_in_again(make_local_app):
         assert isinstance(app.screen, SignInScreen)
         assert app.screen.query_one("#error").visual.plain == "Your session has expired; sign in again."
         assert app.screen.query_one("#username", Input).value == "pro_adv"
+        await pilot.press("ctrl+q")  # quits from the sign-in window with exit code 0
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_an_unreachable_portal_at_start_keeps_the_stored_license_and_says_so(make_local_app):
@@ -119,14 +122,6 @@ async def test_the_palette_lists_every_action_and_signs_out(make_local_app):
         assert "You signed out" in app.screen.query_one("#error").visual.plain
         assert "session" not in read_state_toml(app)
         assert any(record.path.endswith("/revokeToken") for record in make_local_app.demo.request_log)
-
-
-async def test_ctrl_q_quits_with_exit_code_0(make_local_app):
-    app = make_local_app()
-    async with app.run_test() as pilot:
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-    assert app.return_code == 0
 
 
 async def test_working_offline_starts_without_sign_in_and_offers_it(make_local_app):
