@@ -89,7 +89,10 @@ def _css_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     parse = Stylesheet._parse_rules
 
     def cached(self, *args, **kwargs):
-        key = (tuple(sorted(self._variables.items())), args, tuple(sorted(kwargs.items())))
+        variables = self._variables
+        if getattr(self, "_variables_seen", (None,))[0] is not variables:  # sort them once per variables dict
+            self._variables_seen = (variables, tuple(sorted(variables.items())))
+        key = (self._variables_seen[1], args, tuple(sorted(kwargs.items())))
         if key not in _CSS_RULES:
             _CSS_RULES[key] = parse(self, *args, **kwargs)
         return _CSS_RULES[key]
