@@ -29,7 +29,8 @@ def closed_port_url() -> str:
 
 
 @pytest.mark.e2e
-async def test_first_start_shows_the_form_with_focus_in_username(make_app, demo_portal):
+async def test_first_start_shows_the_form_then_pro_adv_signs_in_and_the_session_is_stored_without_the_password(
+        make_app, demo_portal):
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -43,13 +44,7 @@ async def test_first_start_shows_the_form_with_focus_in_username(make_app, demo_
         await pilot.press("tab")
         assert app.focused.id == "password"
         assert app.screen.query_one("#password", Input).password is True
-
-
-@pytest.mark.e2e
-async def test_pro_adv_signs_in_and_the_session_is_stored_without_the_password(make_app):
-    app = make_app()
-    async with app.run_test() as pilot:
-        await sign_in_with_keys(pilot, "pro_adv")
+        await sign_in_with_keys(pilot, "pro_adv")  # from the Password field: back to Username, then as a user types
         assert isinstance(app.screen, StartScreen)
         assert "Avery Pro (pro_adv)" in screen_text(app)
         state = read_state_toml(app)
