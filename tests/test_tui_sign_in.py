@@ -64,16 +64,6 @@ async def test_creator_std_gets_standard_with_one_extension(make_local_app):
         assert read_state_toml(app)["license"]["level"] == "Standard"
 
 
-async def test_creator_none_is_refused_with_what_to_do_and_nothing_is_stored(make_local_app):
-    app = make_local_app()
-    async with app.run_test() as pilot:
-        await sign_in_with_keys(pilot, "creator_none")
-        assert isinstance(app.screen, SignInScreen)
-        assert "Error: You have no ArcGIS AllSource license" in error_text(app)
-        assert "Try: " in error_text(app)
-        assert "session" not in read_state_toml(app)
-
-
 async def test_wrong_password_clears_and_focuses_the_password_and_keeps_the_username(make_local_app):
     app = make_local_app()
     async with app.run_test() as pilot:
@@ -119,15 +109,6 @@ async def test_an_unreachable_portal_is_explained_and_can_be_retried(make_app):
         assert app.screen.query_one("#username", Input).value == "pro_adv"
         assert app.focused.id == "password"
         assert read_state_toml(app) == {}
-
-
-async def test_a_disabled_account_is_told_to_ask_the_administrator(make_local_app):
-    app = make_local_app(disabled=True)
-    async with app.run_test() as pilot:
-        await sign_in_with_keys(pilot, "pro_adv")
-        assert "Error: Your ArcGIS account is disabled" in error_text(app)
-        assert "Try: " in error_text(app)
-        assert "session" not in read_state_toml(app)
 
 
 @pytest.mark.e2e

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, settle, sign_in_with_keys, type_text
+from screens import SignInScreen
+from tests.conftest import DEMO_PASSWORD, read_state_toml, settle, sign_in_with_keys, type_text
 
 SIZE = (80, 24)
 
@@ -26,15 +27,29 @@ def test_sign_in_window(snap_compare, make_local_app):
     assert snap_compare(make_local_app(), terminal_size=SIZE)
 
 
-@pytest.mark.parametrize(("username", "password", "options"), [
-    pytest.param("pro_adv", "not-the-password", {}, id="invalid_password"),
-    pytest.param("creator_none", DEMO_PASSWORD, {}, id="no_license"),
-    pytest.param("pro_adv", DEMO_PASSWORD, {"disabled": True}, id="disabled_account"),
-    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "refused"}, id="unreachable_portal"),
-    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "tls"}, id="untrusted_certificate"),
+NO_LICENSE, DISABLED = "Error: You have no ArcGIS AllSource license", "Error: Your ArcGIS account is disabled"
+
+
+@pytest.mark.parametrize(("username", "password", "options", "refusal"), [
+    pytest.param("pro_adv", "not-the-password", {}, "", id="invalid_password"),
+    pytest.param("creator_none", DEMO_PASSWORD, {}, NO_LICENSE, id="no_license"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"disabled": True}, DISABLED, id="disabled_account"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "refused"}, "", id="unreachable_portal"),
+    pytest.param("pro_adv", DEMO_PASSWORD, {"failure": "tls"}, "", id="untrusted_certificate"),
 ])
-def test_sign_in_error(snap_compare, make_local_app, username, password, options):
-    assert snap_compare(make_local_app(**options), run_before=signing_in(username, password), terminal_size=SIZE)
+def test_sign_in_error(snap_compare, make_local_app, username, password, options, refusal):
+    """The picture; for a refusal of the account (no license, disabled) also its sentence with what to do next, and
+    nothing stored."""
+    app, seen = make_local_app(**options), []
+
+    async def run_before(pilot) -> None:
+        await sign_in_with_keys(pilot, username, password)
+        errors = " ".join(app.screen.query_one(f"#{name}").visual.plain for name in ("error", "try-next"))
+        seen.append((isinstance(app.screen, SignInScreen), refusal in errors, "Try: " in errors,
+                     "session" in read_state_toml(app)))
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert not refusal or seen == [(True, True, True, False)]
 
 
 def test_sign_in_error_too_many_computers(snap_compare, make_local_app):
