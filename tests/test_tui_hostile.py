@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,7 +123,7 @@ async def test_config_warnings_are_a_notice_at_start_and_listed_in_about(make_lo
     await service.sign_in("pro_adv", DEMO_PASSWORD)
     await service.aclose()
     app = make_local_app(check_license_at_start=False)
-    app.service.settings = replace(app.service.settings, network=insecure_config.network,
+    app.service.settings = app.service.settings._replace(network=insecure_config.network,
                                    warnings=insecure_config.warnings)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)

@@ -143,12 +143,11 @@ class TimedPortal:
 
 
 def settings_for(portal, **network):
-    from dataclasses import replace
 
     from tui.core.settings import NetworkSettings, PortalSettings, Settings, UISettings
 
     return Settings(portal=PortalSettings(licensing_portal_url=portal.url, licensing_portal_kind="online"),
-                    network=replace(NetworkSettings(ca_bundle=portal.ca_path), **network),
+                    network=NetworkSettings(ca_bundle=portal.ca_path)._replace(**network),
                     ui=UISettings(theme="textual-dark", cursor_blink=False))
 
 

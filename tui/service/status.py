@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Session
 from tui.state import keys
@@ -23,8 +22,7 @@ def iso_utc(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class PortalConnection:
+class PortalConnection(NamedTuple):
     """One portal connection as the Portals tab and `portals list` show it."""
 
     url: str
@@ -43,8 +41,7 @@ def portal_connections(state: AppState, licensing: LicensingPortal) -> tuple[Por
                                   signed_in=bool(state.session and state.session.portal_url == url)) for url in urls)
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """Everything `status` prints, as of one read of the state."""
 
     licensing_portal: LicensingPortal
@@ -56,7 +53,7 @@ class Status:
     offline: OfflineLicense | None
     last_username: str | None
     secrets_location: str
-    notices: tuple[str, ...] = field(default_factory=tuple)
+    notices: tuple[str, ...] = ()
     os_user: str = ""                                   # this process's OS user (check-in must be by the same)
     offline_elsewhere: OfflineLicense | None = None     # the user's license, checked out to another computer
     checkout_interrupted: bool = False                  # a check-out intent of this computer awaits the portal
@@ -153,4 +150,4 @@ def read_status(settings: Settings, store: StateStore, vault: TokenVault, machin
     notices = list(dict.fromkeys([*store.notices, *vault.notices]))
     status = build_status(state, portal=portal, machine=machine, now=now, secrets_location=secrets_location,
                           notices=notices)
-    return replace(status, config_warnings=settings.warnings, tls_verification=settings.network.verify_tls)
+    return status._replace(config_warnings=settings.warnings, tls_verification=settings.network.verify_tls)

@@ -8,11 +8,10 @@ This module does not import Textual, so `allsource-tui --help` and the CLI stay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     id: str
     keys: str
     description: str

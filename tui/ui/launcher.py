@@ -13,7 +13,6 @@ import logging
 import os
 import stat
 import sys
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -122,8 +121,8 @@ def _read_port(path: Path) -> int | None:
 
 
 def demo_settings(settings: Settings, url: str, ca_path: Path) -> Settings:
-    portal = replace(settings.portal, licensing_portal_url=url, licensing_portal_kind="online")
-    return replace(settings, portal=portal, network=replace(settings.network, ca_bundle=ca_path, verify_tls=True))
+    portal = settings.portal._replace(licensing_portal_url=url, licensing_portal_kind="online")
+    return settings._replace(portal=portal, network=settings.network._replace(ca_bundle=ca_path, verify_tls=True))
 
 
 def demo_hint(portal_url: str = "") -> str:
@@ -158,12 +157,12 @@ def follow_demo_port(service: LicensingService, url: str) -> None:
 
     with service.edit_state() as state:
         if state.licensing_portal is not None:
-            state.licensing_portal = replace(state.licensing_portal, url=move(state.licensing_portal.url))
+            state.licensing_portal = state.licensing_portal._replace(url=move(state.licensing_portal.url))
         state.portal_urls = list(dict.fromkeys(move(value) for value in state.portal_urls))
         state.active_portal = move(state.active_portal) if state.active_portal else None
         if state.session is not None:
-            state.session = replace(state.session, portal_url=move(state.session.portal_url))
-        state.offline = {key: replace(o, portal_url=move(o.portal_url)) for key, o in state.offline.items()}
+            state.session = state.session._replace(portal_url=move(state.session.portal_url))
+        state.offline = {key: o._replace(portal_url=move(o.portal_url)) for key, o in state.offline.items()}
 
 
 def _origin(url: str) -> str:
