@@ -82,9 +82,10 @@ async def test_help_is_composed_once_and_opens_at_the_top(make_local_app):
         assert isinstance(app.screen, SettingsScreen)
 
 
-def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_app):
-    """A screen class with a CSS_PATH the App did not read at start would make Textual parse all CSS again on its first
-    show (see the next test); so every screen module with a stylesheet is in the App's list."""
+async def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_app):
+    """A screen class with a CSS_PATH the App has not read would make Textual parse all CSS again on its first show
+    (see the next test); so every screen module with a stylesheet is in the App's list. The first frame waits only for
+    the first screen's; the others are read right after it."""
     import importlib
     import inspect
     from pathlib import Path
@@ -93,7 +94,7 @@ def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_ap
 
     import screens
 
-    app = make_local_app()
+    app = make_local_app(check_license_at_start=False)
     screens_folder = Path(screens.__file__).parent
     with_stylesheets = set()
     for module_file in screens_folder.glob("*.py"):
@@ -101,11 +102,17 @@ def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_ap
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Screen) and cls.__module__ == module.__name__ and cls.CSS_PATH:
                 with_stylesheets.add((screens_folder / str(cls.CSS_PATH)).resolve())
-    assert with_stylesheets and with_stylesheets <= set(app.css_path)
+    assert with_stylesheets and with_stylesheets == set(screens.STYLESHEETS.values())
+    assert set(app.css_path) & with_stylesheets == {screens.STYLESHEETS["SignInScreen"]}  # signed out: sign-in first
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert with_stylesheets <= set(app.css_path)
+        assert all(app.stylesheet.has_source(str(path)) for path in with_stylesheets)
 
 
 async def test_no_first_show_of_a_screen_parses_the_css_again(make_local_app, monkeypatch):
-    """Signed out → sign in → start page → Settings → Help → sign out: Textual's full re-parse never runs."""
+    """Signed out → sign in → start page → Settings → Help → sign out: Textual's full re-parse never runs, and the
+    screens shown after the first are styled by their stylesheets."""
     from textual.css.stylesheet import Stylesheet
 
     reparses = []
@@ -114,6 +121,8 @@ async def test_no_first_show_of_a_screen_parses_the_css_again(make_local_app, mo
     async with app.run_test() as pilot:
         await settle(pilot)
         await sign_in_with_keys(pilot, "pro_adv")
+        summary = app.screen.query_one("#summary")
+        assert isinstance(app.screen, StartScreen) and summary.styles.border_top[0] == "round"  # start.tcss
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
@@ -121,7 +130,6 @@ async def test_no_first_show_of_a_screen_parses_the_css_again(make_local_app, mo
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
     assert reparses == []
-
 
 
 async def test_settings_composes_a_tab_when_first_shown_with_what_changed_before(make_local_app):
