@@ -157,9 +157,10 @@ def main() -> int:
     if kind == "bare-https":
         bare_https_app(*sys.argv[2:4]).run()
         return 0
-    from tui.cli.main import main as cli_main  # what `allsource-tui` runs
+    from tui.cli.fast_status import main as entry_point  # what the `allsource-tui` console script runs
 
-    return cli_main([])
+    sys.argv[1:] = []  # a bare `allsource-tui`
+    return entry_point()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ blank or half-drawn terminal.
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import errno
 import logging
@@ -30,17 +29,17 @@ LAST_PORT_FILE = "last-port"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(*, config: str | None, state_dir: str | None, demo: bool, debug: bool) -> int:
     """`allsource-tui` with no subcommand: returns the exit code."""
     if not stdout_is_utf8():
         sys.stderr.write("allsource-tui needs a UTF-8 terminal; set LANG=C.UTF-8 (or another UTF-8 locale) and "
                          "start it again.\n")
         return EXIT_USAGE
-    locations = resolve_locations(args.config, args.state_dir, demo=args.demo)
+    locations = resolve_locations(config, state_dir, demo=demo)
     settings = load_settings(locations.config_path)  # a bad config raises ConfigError: one sentence, exit 2
-    if args.debug or os.environ.get("ALLSOURCE_TUI_DEBUG"):
+    if debug or os.environ.get("ALLSOURCE_TUI_DEBUG"):
         log_to_file(locations.state_dir)
-    portal = start_demo_portal(locations.state_dir) if args.demo else None
+    portal = start_demo_portal(locations.state_dir) if demo else None
     try:
         if portal is not None:
             settings = demo_settings(settings, portal.url, portal.ca_path)
