@@ -88,3 +88,20 @@ def test_the_probe_sees_what_completion_imports():
     loaded = loaded_modules("completion", "bash")
     assert {"shtab", "tui.cli.completion"} <= set(loaded)
     assert top_level(loaded) & {"textual", "httpx", "rich", "starlette", "uvicorn"} == set()
+
+
+def test_the_value_objects_status_reads_are_defined_without_string_annotations():
+    """`from __future__ import annotations` makes every field annotation a string, and typing.NamedTuple compiles
+    each one into a ForwardRef when the class is defined: ~40 µs a field, ~3 ms of `status` (docs/architecture.md ›
+    Value objects)."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    for name in sorted(STATUS_TUI_MODULES):
+        origin = importlib.util.find_spec(name).origin
+        tree = ast.parse(Path(origin).read_text(encoding="utf-8"))
+        named_tuples = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                        and any(isinstance(base, ast.Name) and base.id == "NamedTuple" for base in node.bases)]
+        future = any(isinstance(node, ast.ImportFrom) and node.module == "__future__" for node in tree.body)
+        assert not (named_tuples and future), f"{name} defines {named_tuples} with string annotations"

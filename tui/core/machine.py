@@ -14,8 +14,6 @@ The raw machine id never leaves the computer: the portal only sees ``machine_key
 ``$ALLSOURCE_TUI_OS_USER`` likewise overrides the OS user name, for tests of "checked out by another OS user".
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Mapping, Sequence

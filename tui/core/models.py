@@ -1,7 +1,5 @@
 """Domain objects shared by the service layer, the CLI and the TUI (no IO, no Textual)."""
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from tui.core.secret import Secret

@@ -5,8 +5,6 @@ docs/architecture.md › Value objects); every default here is documented in con
 two in step.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Literal, NamedTuple
 

@@ -15,8 +15,6 @@ Decisions beyond the contract:
 - An ArcGIS Online URL (arcgis.com or *.arcgis.com) keeps no path: ``https://www.arcgis.com/portal`` is refused.
 """
 
-from __future__ import annotations
-
 import ipaddress
 import re
 from typing import NamedTuple

@@ -7,8 +7,6 @@ docs/architecture.md ("Exit codes"): 2 bad usage, 3 sign-in required, 4 no licen
 0 for a request that is already satisfied (signing out while signed out).
 """
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import NamedTuple
 

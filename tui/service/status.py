@@ -1,7 +1,5 @@
 """Status: everything `allsource-tui status` and the start page show, built from state alone (no network)."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -9,7 +7,7 @@ from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Sessio
 from tui.state import keys
 from tui.state.model import AppState
 
-if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here
+if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here (quoted below)
     from tui.core.machine import MachineIdentity
     from tui.core.settings import Settings
     from tui.state.store import StateStore
@@ -112,7 +110,7 @@ class Status(NamedTuple):
         }
 
 
-def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineIdentity, now: float,
+def build_status(state: AppState, *, portal: LicensingPortal, machine: "MachineIdentity", now: float,
                  secrets_location: str, notices: list[str]) -> Status:
     session = state.session
     signed_in = session is not None and session.is_valid(now)
@@ -137,7 +135,7 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                   connections=portal_connections(state, portal))
 
 
-def read_status(settings: Settings, store: StateStore, vault: TokenVault, machine: MachineIdentity,
+def read_status(settings: "Settings", store: "StateStore", vault: "TokenVault", machine: "MachineIdentity",
                 now: float) -> Status:
     """The Status from state.toml (and the keyring, for a session kept there), exactly as LicensingService.status
     builds it; `allsource-tui status` calls this without the service, asyncio or the HTTP stack."""

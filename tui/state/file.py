@@ -3,8 +3,6 @@
 No locking and no policy here: ``tui.state.store.StateStore`` decides what to do with a file that cannot be read.
 """
 
-from __future__ import annotations
-
 import errno
 import math
 import os

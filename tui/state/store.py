@@ -11,8 +11,6 @@
   date/time, lists and str-keyed dicts can be stored; anything else raises StateWriteError naming the key.
 """
 
-from __future__ import annotations
-
 import copy
 import threading
 from collections.abc import Callable, Iterator, Mapping

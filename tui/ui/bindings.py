@@ -6,8 +6,6 @@ Letters are only bound on screens where no text input can have focus; the sign-i
 This module does not import Textual, so `allsource-tui --help` and the CLI stay fast.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 
