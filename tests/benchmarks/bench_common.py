@@ -61,6 +61,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:.1f} MB"
     if unit == "s":
         return f"{value:.0f} s"
+    if unit == "M":
+        return f"{value:.0f} M instructions"
     if unit == "x latency":
         return f"{value:.2f}x"
     return f"{value:g} {unit}".strip()

@@ -82,9 +82,10 @@ def prepare_states(portal, root: Path) -> dict[str, dict[str, str]]:
             "signed_in": {**base, "ALLSOURCE_TUI_STATE_DIR": str(signed_in)}}
 
 
-def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
+def child_commands(portal, root: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Every child this benchmark starts, by kind: its command line and environment."""
     envs = prepare_states(portal, root)
-    kinds = {
+    return {
         "bare": ([sys.executable, str(HARNESS), "bare"], envs["first"]),
         "bare_form": ([sys.executable, str(HARNESS), "bare-form"], envs["first"]),
         "window": ([sys.executable, str(HARNESS), "sign-in-window"], envs["first"]),
@@ -96,6 +97,10 @@ def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
         "python": ([sys.executable, "-c", "pass"], envs["signed_in"]),
         "floor": ([sys.executable, "-c", FLOOR_IMPORTS], envs["signed_in"]),
     }
+
+
+def measure(portal, root: Path, runs: int) -> tuple[dict[str, list[Run]], str]:
+    kinds = child_commands(portal, root)
     results: dict[str, list[Run]] = {kind: [] for kind in kinds}
     for round_number in range(runs + 2):  # two warm-up rounds fill the OS file cache and the .pyc files
         for kind, (argv, env) in kinds.items():
