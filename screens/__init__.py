@@ -26,9 +26,11 @@ _MODULES = {"AliasDialog": "alias_dialog", "ConfirmDialog": "confirm_dialog", "H
             "LicensingPortalDialog": "portal_dialog", "MessageDialog": "message_dialog", "SettingsScreen": "settings",
             "SignInScreen": "sign_in", "SsoDialog": "sso_dialog", "StartScreen": "start"}
 
-# The screens' own stylesheets (their CSS_PATH), which the App reads at start: the first time Textual shows a screen
-# whose CSS_PATH it has not read, it parses all the CSS it has again (docs/tui.md, "Speed").
-STYLESHEETS = tuple(Path(__file__).resolve().parent / name for name in ("sign_in.tcss", "start.tcss", "settings.tcss"))
+# The screens' own stylesheets (their CSS_PATH), by screen. The App reads the first screen's with its own and the others
+# right after the first frame: the first time Textual shows a screen whose CSS_PATH it has not read, it parses all the
+# CSS it has again (docs/tui.md, "Speed").
+STYLESHEETS = {name: Path(__file__).resolve().parent / f"{module}.tcss" for name, module in
+               (("SignInScreen", "sign_in"), ("StartScreen", "start"), ("SettingsScreen", "settings"))}
 
 __all__ = ["AliasDialog", "ConfirmDialog", "HelpScreen", "LicensingPortalDialog", "MessageDialog", "SettingsScreen",
            "SignInScreen", "SsoDialog", "StartScreen"]

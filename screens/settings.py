@@ -27,6 +27,7 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import CancelLicenseCheck, RefreshLicense, StatusChanged
 from tui.ui.roles import administers
+from tui.ui.widgets.breakpoints import set_width_breakpoint
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import StatusLine
@@ -67,6 +68,7 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         status = self.status
+        set_width_breakpoint(self)
         with Horizontal(id="top"):
             yield Button(Content("← Back [Esc]"), id="back", compact=True, action="screen.back")
             yield Label("", id="title", markup=False)

@@ -18,6 +18,7 @@ from tui.core.errors import AllSourceError, InvalidCredentials
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged, Troubleshoot
+from tui.ui.widgets.breakpoints import set_width_breakpoint
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.hand_off_input import HandOffInput
@@ -53,6 +54,7 @@ class SignInScreen(Screen[None]):
         # With the username filled in, the next thing typed is the password: focus must be where it stays hidden,
         # never on the visible Username field (a password typed there would be shown in clear text).
         self.AUTO_FOCUS = "#password" if status.last_username else "#username"  # type: ignore[misc]  # read per instance
+        set_width_breakpoint(self)
         with VerticalScroll(id="body"):
             with Vertical(id="form") as form:
                 form.border_title = "ArcGIS Sign In"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -138,7 +137,7 @@ def demo_settings(portal, *, enterprise: bool = False, **network) -> Settings:
     url = portal.enterprise_url if enterprise else portal.url
     return Settings(
         portal=PortalSettings(licensing_portal_url=url, licensing_portal_kind="enterprise" if enterprise else "online"),
-        network=replace(NetworkSettings(ca_bundle=portal.ca_path, connect_timeout=5, read_timeout=10), **network))
+        network=NetworkSettings(ca_bundle=portal.ca_path, connect_timeout=5, read_timeout=10)._replace(**network))
 
 
 @pytest.fixture
@@ -156,7 +155,7 @@ def make_service(tmp_path: Path, demo_portal) -> Iterator[Callable[..., object]]
         machine = MachineIdentity(machine_id=machine_id, os_user=os_user, hostname=f"host-{machine_id}")
         store = StateStore(state_dir or tmp_path / "state" / f"{machine_id}-{os_user}")
         settings = demo_settings(demo_portal, enterprise=enterprise, **network)
-        service = LicensingService(replace(settings, secrets=secrets or settings.secrets), store, machine, clock=clock)
+        service = LicensingService(settings._replace(secrets=secrets or settings.secrets), store, machine, clock=clock)
         made.append(service)
         return service
 
@@ -192,7 +191,7 @@ def tui_settings(settings: Settings) -> Settings:
     """A fixed theme and no blinking cursor: pictures and key tests must not depend on timing."""
     from tui.core.settings import UISettings
 
-    return replace(settings, ui=UISettings(theme="textual-dark", cursor_blink=False, mouse=True))
+    return settings._replace(ui=UISettings(theme="textual-dark", cursor_blink=False, mouse=True))
 
 
 def read_state_toml(app) -> dict:
@@ -217,10 +216,10 @@ def make_app(make_service) -> Callable[..., object]:
         service = make_service(machine_id, **service_options)
         settings = tui_settings(service.settings)
         if portal_url is not None:
-            settings = replace(settings, portal=replace(settings.portal, licensing_portal_url=portal_url))
+            settings = settings._replace(portal=settings.portal._replace(licensing_portal_url=portal_url))
         if not trust_demo_ca:
-            settings = replace(settings, network=replace(settings.network, ca_bundle=None))
-        service.settings = replace(settings, keys=keys or {})
+            settings = settings._replace(network=settings.network._replace(ca_bundle=None))
+        service.settings = settings._replace(keys=keys or {})
         return LicenseApp(service, check_license_at_start=check_license_at_start, demo_hint=demo_hint)
 
     return factory

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,7 @@ def _session(*, expired: bool = False) -> Session:
 
 def _offline(machine_key: str, *, os_user: str = "tester") -> OfflineLicense:
     return OfflineLicense(portal_url=CLOSED_PORTAL, username="pro_adv", full_name="Avery Pro", machine_id=machine_key,
-                          os_user=os_user, alias="field-laptop", license=replace(ADVANCED, disconnected=True),
+                          os_user=os_user, alias="field-laptop", license=ADVANCED._replace(disconnected=True),
                           expires_at=None, checked_out_at=1.0, device_credential=Secret("credential-" + "y" * 20))
 
 

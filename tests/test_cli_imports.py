@@ -27,10 +27,9 @@ finally:
 # ssl, logging, subprocess, argparse, socket, even hashlib (loading OpenSSL) while nothing is checked out offline — is
 # a regression of the start-up time.
 STATUS_STDLIB = {
-    "__future__", "ast", "collections", "contextlib", "copy", "copyreg", "dataclasses", "datetime", "dis",
-    "encodings", "enum", "errno", "fcntl", "fnmatch", "functools", "importlib", "inspect", "ipaddress",
-    "itertools", "json", "keyword", "linecache", "math", "ntpath", "opcode", "operator", "pathlib", "pwd", "re",
-    "reprlib", "string", "threading", "token", "tokenize", "tomllib", "types", "typing", "urllib", "warnings",
+    "__future__", "collections", "contextlib", "copy", "copyreg", "datetime", "encodings", "enum", "errno", "fcntl",
+    "fnmatch", "functools", "importlib", "ipaddress", "itertools", "json", "keyword", "math", "ntpath", "operator",
+    "pathlib", "pwd", "re", "reprlib", "string", "threading", "tomllib", "types", "typing", "urllib", "warnings",
     "weakref",
 }
 STATUS_TUI_MODULES = {
@@ -43,7 +42,9 @@ STATUS_TUI_MODULES = {
 }
 NEVER_FOR_STATUS = {"asyncio", "ssl", "logging", "subprocess", "argparse", "socket", "selectors", "concurrent",
                     "httpx", "httpcore", "textual", "rich", "starlette", "uvicorn", "shtab", "keyring", "idna",
-                    "platformdirs", "tomli_w", "secrets", "uuid", "tempfile", "shutil"}
+                    "platformdirs", "tomli_w", "secrets", "uuid", "tempfile", "shutil",
+                    # ~13 ms with inspect, ast and dis: what status reads are NamedTuples (docs/architecture.md)
+                    "dataclasses", "inspect"}
 
 
 def loaded_modules(*argv: str, module: str = "tui.__main__") -> list[str]:
@@ -87,3 +88,20 @@ def test_the_probe_sees_what_completion_imports():
     loaded = loaded_modules("completion", "bash")
     assert {"shtab", "tui.cli.completion"} <= set(loaded)
     assert top_level(loaded) & {"textual", "httpx", "rich", "starlette", "uvicorn"} == set()
+
+
+def test_the_value_objects_status_reads_are_defined_without_string_annotations():
+    """`from __future__ import annotations` makes every field annotation a string, and typing.NamedTuple compiles
+    each one into a ForwardRef when the class is defined: ~40 µs a field, ~3 ms of `status` (docs/architecture.md ›
+    Value objects)."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    for name in sorted(STATUS_TUI_MODULES):
+        origin = importlib.util.find_spec(name).origin
+        tree = ast.parse(Path(origin).read_text(encoding="utf-8"))
+        named_tuples = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                        and any(isinstance(base, ast.Name) and base.id == "NamedTuple" for base in node.bases)]
+        future = any(isinstance(node, ast.ImportFrom) and node.module == "__future__" for node in tree.body)
+        assert not (named_tuples and future), f"{name} defines {named_tuples} with string annotations"

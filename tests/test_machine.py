@@ -37,7 +37,11 @@ def test_repr_shows_the_key_not_the_raw_id() -> None:
 
 
 def test_source_is_not_part_of_identity() -> None:
-    assert MachineIdentity(ID_A, "u", "h", source="env") == MachineIdentity(ID_A, "u", "h", source="/etc/machine-id")
+    from_env = MachineIdentity(ID_A, "u", "h", source="env")
+    from_file = MachineIdentity(ID_A, "u", "h", source="/etc/machine-id")
+    assert from_env == from_file and hash(from_env) == hash(from_file)
+    assert not from_env != from_file  # noqa: SIM202 (tuple's own != would say they differ)
+    assert from_env != MachineIdentity(ID_B, "u", "h", source="env")
 
 
 def test_env_overrides_everything(tmp_path: Path) -> None:

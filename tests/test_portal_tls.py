@@ -10,7 +10,6 @@ import ssl
 import struct
 import subprocess
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -168,7 +167,7 @@ async def test_tp_tls(ca: trustme.CA, ca_pem: Path, tmp_path: Path, monkeypatch:
         untrusted = await outcome(server.url, NETWORK)
         with pytest.raises(PortalTLSError) as caught:
             await fetch_info(server.url, NETWORK)
-        results = {"ca_bundle": await outcome(server.url, replace(NETWORK, ca_bundle=ca_pem))}
+        results = {"ca_bundle": await outcome(server.url, NETWORK._replace(ca_bundle=ca_pem))}
         monkeypatch.setenv("SSL_CERT_FILE", str(ca_pem))
         results["SSL_CERT_FILE"] = await outcome(server.url, NETWORK)
         monkeypatch.delenv("SSL_CERT_FILE")
@@ -176,7 +175,7 @@ async def test_tp_tls(ca: trustme.CA, ca_pem: Path, tmp_path: Path, monkeypatch:
             monkeypatch.setenv("SSL_CERT_DIR", str(cert_dir))
             results["SSL_CERT_DIR"] = await outcome(server.url, NETWORK)
             monkeypatch.delenv("SSL_CERT_DIR")
-        insecure = await outcome(server.url, replace(NETWORK, verify_tls=False))
+        insecure = await outcome(server.url, NETWORK._replace(verify_tls=False))
     good = sum(value == "ok" for value in results.values())
     print(f"TP-TLS: {int(untrusted == 'ok')} successes against untrusted cert without opt-in; "
           f"{good}/{len(results)} succeed ({', '.join(results)}); explicit insecure flag: {insecure}")
@@ -202,7 +201,7 @@ async def test_openssl_default_paths_honour_ssl_cert_file(ca: trustme.CA, ca_pem
 async def test_wrong_host_name_is_a_tls_error_even_with_the_ca(ca: trustme.CA, ca_pem: Path) -> None:
     async with TinyHttpsServer(server_context(ca, host="other.example")) as server:
         with pytest.raises(PortalTLSError) as caught:
-            await fetch_info(server.url, replace(NETWORK, ca_bundle=ca_pem))
+            await fetch_info(server.url, NETWORK._replace(ca_bundle=ca_pem))
     assert "not trusted" in caught.value.message
 
 
@@ -218,7 +217,7 @@ def test_unreadable_trust_files_are_config_errors(where: str, tmp_path: Path, mo
 
 
 async def test_reset_mid_answer_get_retried_post_not(ca: trustme.CA, ca_pem: Path) -> None:
-    network = replace(NETWORK, ca_bundle=ca_pem)
+    network = NETWORK._replace(ca_bundle=ca_pem)
     async with TinyHttpsServer(server_context(ca), mode="reset") as server, build_http_client(network) as http:
         client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
         with pytest.raises(PortalUnreachable):
@@ -232,7 +231,7 @@ async def test_reset_mid_answer_get_retried_post_not(ca: trustme.CA, ca_pem: Pat
 
 
 async def test_silent_server_fails_within_the_read_timeout(ca: trustme.CA, ca_pem: Path) -> None:
-    network = replace(NETWORK, ca_bundle=ca_pem, read_timeout=0.2)
+    network = NETWORK._replace(ca_bundle=ca_pem, read_timeout=0.2)
     durations = []
     async with TinyHttpsServer(server_context(ca), mode="silent") as server, build_http_client(network) as http:
         client = PortalClient(server.url, http, referer=REFERER, sleep=Sleeps())
@@ -248,7 +247,7 @@ async def test_silent_server_fails_within_the_read_timeout(ca: trustme.CA, ca_pe
 
 async def test_tp_proxy_env_no_proxy_and_explicit_setting(ca: trustme.CA, ca_pem: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    network = replace(NETWORK, ca_bundle=ca_pem)
+    network = NETWORK._replace(ca_bundle=ca_pem)
     async with TinyHttpsServer(server_context(ca)) as server, ConnectProxy() as proxy:
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
@@ -259,7 +258,7 @@ async def test_tp_proxy_env_no_proxy_and_explicit_setting(ca: trustme.CA, ca_pem
         with_no_proxy = proxy.tunnels - via_env
         monkeypatch.delenv("HTTPS_PROXY")
         monkeypatch.delenv("NO_PROXY")
-        await fetch_info(server.url, replace(network, proxy=proxy.url))
+        await fetch_info(server.url, network._replace(proxy=proxy.url))
         via_setting = proxy.tunnels - via_env - with_no_proxy
     print(f"TP-PROXY: HTTPS_PROXY {via_env}/1 via proxy, NO_PROXY match {with_no_proxy} via proxy, "
           f"proxy setting {via_setting}/1 via proxy")

@@ -8,7 +8,6 @@ gone — from ``state.toml.bak`` too after a second write. Each entry is now jud
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -84,7 +83,7 @@ def test_unknown_keys_inside_owned_tables_survive_and_removed_fields_go():
     data = {"offline": {"machine-b": GOOD}}
     state = AppState.from_dict(data)
     entry = state.offline["machine-b"]
-    state.offline["machine-b"] = replace(entry, expires_at=None, license=replace(entry.license, extensions={}))
+    state.offline["machine-b"] = entry._replace(expires_at=None, license=entry.license._replace(extensions={}))
     written = dict(data)
     state.apply_to(written)
     entry = written["offline"]["machine-b"]

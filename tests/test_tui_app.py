@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,7 +60,7 @@ async def test_keys_from_config_replace_the_defaults(make_local_app):
 @pytest.mark.parametrize("blink", [False, True])
 async def test_ui_settings_theme_and_cursor_blink(make_local_app, blink):
     app = make_local_app()
-    app.service.settings = replace(app.service.settings, ui=UISettings(theme="nord", cursor_blink=blink))
+    app.service.settings = app.service.settings._replace(ui=UISettings(theme="nord", cursor_blink=blink))
     app = LicenseApp(app.service)
     async with app.run_test() as pilot:
         await pilot.pause()

@@ -30,12 +30,14 @@ def first_frame(self, screen, renderable):
 App._display = first_frame
 run = App.run
 App.run = lambda self, *args, **kwargs: run(self, headless=True, size=(100, 30))
-from tui.cli.main import main
-sys.exit(main([]))
+sys.argv[1:] = []
+from tui.__main__ import main  # the console script `allsource-tui`
+main()
 """
 # Loaded later, when used: the HTTP stack (license check, sign-in), the workflows, the screens behind a key.
 NOT_BEFORE_THE_FIRST_FRAME = {
     "httpx", "httpcore", "certifi", "anyio", "h11", "tui.portal", "tui.cli.commands", "tui.cli.admin", "tui.cli.doctor",
+    "argparse", "tui.cli.main",  # a bare `allsource-tui` has no arguments to parse
     "tui.service.renewal", "tui.service.session", "tui.service.offline", "tui.service.portals", "tui.service.sso",
     "screens.settings", "screens.licensing_pane", "screens.help", "screens.portal_dialog", "screens.sso_dialog",
     "screens.alias_dialog", "screens.confirm_dialog", "screens.message_dialog", "rich.markdown", "markdown_it",
@@ -84,6 +86,10 @@ def test_the_http_stack_leaves_out_httpx_s_command_line_client():
 
 
 def test_a_bare_start_skips_argparse_but_means_what_argparse_would():
-    from tui.cli.main import build_parser, plain_start_args
+    import inspect
 
-    assert plain_start_args() == build_parser().parse_args([])
+    from tui.cli.main import build_parser
+    from tui.cli.start import start_tui
+
+    defaults = {name: parameter.default for name, parameter in inspect.signature(start_tui).parameters.items()}
+    assert {**defaults, "command": None} == vars(build_parser().parse_args([]))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from tui.core.config import load_settings
 from tui.core.machine import MachineIdentity
 from tui.core.settings import NetworkSettings, PortalSettings, Settings
 from tui.core.text import LINE_BREAKS, is_unsafe, visible
+from tui.ui.app import LicenseApp
 
 TUI_FIELDS = ("sign-in error message", "sign-in error details", "identity line (full name)", "user type",
               "Settings › Licensing", "Settings › About")
@@ -123,9 +123,9 @@ async def test_config_warnings_are_a_notice_at_start_and_listed_in_about(make_lo
     service = make_local_app(app=False)
     await service.sign_in("pro_adv", DEMO_PASSWORD)
     await service.aclose()
-    app = make_local_app(check_license_at_start=False)
-    app.service.settings = replace(app.service.settings, network=insecure_config.network,
-                                   warnings=insecure_config.warnings)
+    service = make_local_app(app=False)
+    service.settings = service.settings._replace(network=insecure_config.network, warnings=insecure_config.warnings)
+    app = LicenseApp(service, check_license_at_start=False)  # the App reads its first Status when it is made
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)

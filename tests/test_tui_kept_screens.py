@@ -62,9 +62,10 @@ async def test_another_session_gets_a_new_settings_screen(make_local_app):
         assert not first.is_attached  # the old one was removed, not left behind in the DOM
 
 
-def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_app):
-    """A screen class with a CSS_PATH the App did not read at start would make Textual parse all CSS again on its first
-    show (see the next test); so every screen module with a stylesheet is in the App's list."""
+async def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_app):
+    """A screen class with a CSS_PATH the App has not read would make Textual parse all CSS again on its first show
+    (see the next test); so every screen module with a stylesheet is in the App's list. The first frame waits only for
+    the first screen's; the others are read right after it."""
     import importlib
     import inspect
     from pathlib import Path
@@ -73,7 +74,7 @@ def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_ap
 
     import screens
 
-    app = make_local_app()
+    app = make_local_app(check_license_at_start=False)
     screens_folder = Path(screens.__file__).parent
     with_stylesheets = set()
     for module_file in screens_folder.glob("*.py"):
@@ -81,12 +82,18 @@ def test_the_app_reads_the_stylesheet_of_every_screen_that_has_one(make_local_ap
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Screen) and cls.__module__ == module.__name__ and cls.CSS_PATH:
                 with_stylesheets.add((screens_folder / str(cls.CSS_PATH)).resolve())
-    assert with_stylesheets and with_stylesheets <= set(app.css_path)
+    assert with_stylesheets and with_stylesheets == set(screens.STYLESHEETS.values())
+    assert set(app.css_path) & with_stylesheets == {screens.STYLESHEETS["SignInScreen"]}  # signed out: sign-in first
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert with_stylesheets <= set(app.css_path)
+        assert all(app.stylesheet.has_source(str(path)) for path in with_stylesheets)
 
 
 async def test_no_first_show_of_a_screen_parses_the_css_again_and_help_is_composed_once(make_local_app, monkeypatch):
-    """Signed out → sign in → start page → Settings → Help → Settings → Help: Textual's full re-parse never runs, and
-    F1 shows the same Help again, from the top of the text (one walk: laying out the Help text is the costly part)."""
+    """Signed out → sign in → start page → Settings → Help → Settings → Help: Textual's full re-parse never runs, the
+    screens shown after the first are styled by their stylesheets, and F1 shows the same Help again, from the top of
+    the text (one walk: laying out the Help text is the costly part)."""
     from textual.css.stylesheet import Stylesheet
 
     reparses = []
@@ -95,6 +102,8 @@ async def test_no_first_show_of_a_screen_parses_the_css_again_and_help_is_compos
     async with app.run_test() as pilot:
         await settle(pilot)
         await sign_in_with_keys(pilot, "pro_adv")
+        summary = app.screen.query_one("#summary")
+        assert isinstance(app.screen, StartScreen) and summary.styles.border_top[0] == "round"  # start.tcss
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)

@@ -61,6 +61,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:.1f} MB"
     if unit == "s":
         return f"{value:.0f} s"
+    if unit == "M":
+        return f"{value:.0f} M instructions"
     if unit == "x latency":
         return f"{value:.2f}x"
     return f"{value:g} {unit}".strip()
@@ -143,12 +145,11 @@ class TimedPortal:
 
 
 def settings_for(portal, **network):
-    from dataclasses import replace
 
     from tui.core.settings import NetworkSettings, PortalSettings, Settings, UISettings
 
     return Settings(portal=PortalSettings(licensing_portal_url=portal.url, licensing_portal_kind="online"),
-                    network=replace(NetworkSettings(ca_bundle=portal.ca_path), **network),
+                    network=NetworkSettings(ca_bundle=portal.ca_path)._replace(**network),
                     ui=UISettings(theme="textual-dark", cursor_blink=False))
 
 

@@ -3,6 +3,7 @@
     python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main.main)
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
     python tests/benchmarks/bench_harness.py bare-form  # the same with the sign-in window's Textual widgets (a floor)
+    python tests/benchmarks/bench_harness.py sign-in-window  # our SignInScreen alone in a bare app (a floor)
     python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
     python tests/benchmarks/bench_harness.py bare-https URL CA  # the bare app + one verified GET with httpx (a floor)
 
@@ -121,6 +122,34 @@ def bare_form_app():
     return BareFormApp()
 
 
+def sign_in_window_app():
+    """The sign-in window alone: screens/sign_in.py's SignInScreen (its widgets, stylesheet and the modules it imports)
+    as the only screen of a bare app with the app's stylesheet, showing a signed-out Status; no config.toml, no
+    state.toml, no LicensingService, no workflows. The app's first frame minus this is what the app around the window
+    costs."""
+    from pathlib import Path
+
+    from textual.app import App
+
+    import screens
+    import tui.ui
+    from screens.sign_in import SignInScreen
+    from tui.core.models import LicensingPortal
+    from tui.service.status import Status
+
+    status = Status(licensing_portal=LicensingPortal("https://www.arcgis.com", "online"), active_portal="",
+                    session=None, signed_in=False, license=None, workstation_alias=None, offline=None,
+                    last_username=None, secrets_location="")
+
+    class WindowApp(App):
+        CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS["SignInScreen"]]
+
+        def get_default_screen(self) -> SignInScreen:
+            return SignInScreen(status)
+
+    return WindowApp()
+
+
 def bare_https_app(url: str, ca_bundle: str):
     """The floor under the start page's peak memory once its license check is done: the bare app, then, after its
     first frame, what any verified portal call needs — httpx (without its command-line client, as tui/portal
@@ -154,12 +183,16 @@ def main() -> int:
     if kind in ("bare", "bare-form"):
         (bare_app() if kind == "bare" else bare_form_app()).run()
         return 0
+    if kind == "sign-in-window":
+        sign_in_window_app().run()
+        return 0
     if kind == "bare-https":
         bare_https_app(*sys.argv[2:4]).run()
         return 0
-    from tui.cli.main import main as cli_main  # what `allsource-tui` runs
+    from tui.cli.fast_status import main as entry_point  # what the `allsource-tui` console script runs
 
-    return cli_main([])
+    sys.argv[1:] = []  # a bare `allsource-tui`
+    return entry_point()
 
 
 if __name__ == "__main__":

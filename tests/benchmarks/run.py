@@ -3,6 +3,7 @@
     python tests/benchmarks/run.py               # all of them (about two minutes)
     python tests/benchmarks/run.py --runs 21     # more repetitions (medians of N)
     python tests/benchmarks/run.py --markdown    # the table as Markdown, for the README
+    python tests/benchmarks/run.py --instructions   # also CPU instructions counted by valgrind (steady on a noisy host)
     python tests/benchmarks/run.py --suite-seconds 104   # add the test suite's wall time (measured by you)
 
 Run by hand on a quiet machine: not part of the test suite (pytest collects only test_*.py). Everything runs in a
@@ -32,6 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--only", choices=["startup", "sign-in", "keys"], action="append",
                         help="run only these groups (repeatable)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the cold starts' and status's CPU instructions with valgrind (~2 minutes)")
     parser.add_argument("--suite-seconds", type=float, metavar="S",
                         help="wall time of `pytest -n auto` on this machine, for the test-suite row (not run here)")
     return parser.parse_args(argv)
@@ -57,6 +60,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if "startup" in groups:
         with TimedPortal(root / "portal-startup") as timed:
             results, note = bench_startup.measure(timed.portal, root, args.runs)
+            if args.instructions:
+                rows += instruction_rows(timed.portal, root / "instructions")
         rows += bench_startup.rows(results, note)
         notes.append(f"cold starts: median of {args.runs} (after 2 warm-up rounds); {note}")
     if "sign-in" in groups:
@@ -73,6 +78,17 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"- {note}")
     print(f"({time.monotonic() - started:.0f} s; reproduce: python tests/benchmarks/run.py)")
     return 0 if all(row.met for row in rows if row.measured) else 1
+
+
+def instruction_rows(portal, root: Path) -> list[Row]:
+    import bench_instructions
+    import bench_startup
+
+    if not bench_instructions.available():
+        print("--instructions: valgrind is not installed; no instruction counts", file=sys.stderr)
+        return []
+    root.mkdir()
+    return bench_instructions.rows(bench_startup.child_commands(portal, root))
 
 
 def suite_row(seconds: float | None) -> Row:

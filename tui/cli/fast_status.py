@@ -34,7 +34,11 @@ class StatusCall:
 
 
 def main() -> int:
-    """The console script: the fast path for a plain `status`, else the full command line."""
+    """The console script: the TUI or a plain `status` on fast paths, else the full command line."""
+    if not sys.argv[1:]:  # the TUI, without argparse
+        from tui.cli.start import start_tui
+
+        return start_tui()
     call = plain_status_call(sys.argv[1:])
     if call is not None:
         return run_status(call)

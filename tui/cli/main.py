@@ -8,6 +8,7 @@ import sys
 
 from tui import __version__
 from tui.cli.failures import report_failure
+from tui.cli.start import start_tui
 from tui.core.errors import EXIT_USAGE
 
 
@@ -123,14 +124,9 @@ PORTALS_ACTIONS = {"add": "add a portal connection", "remove": "remove a portal 
                    "activate": "make a portal connection the active portal"}
 
 
-def plain_start_args() -> argparse.Namespace:
-    """What argparse makes of a bare `allsource-tui` (a test keeps the two equal)."""
-    return argparse.Namespace(config=None, state_dir=None, demo=False, debug=False, command=None)
-
-
 def main(argv: list[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv):  # the TUI: its first frame needn't wait for every subparser
-        return _run_tui(plain_start_args())
+        return start_tui()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "completion":  # before anything else: needs neither config nor state
@@ -139,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(completion_script(parser, args.shell))
         return 0
     if args.command is None:  # the TUI: not tui.cli.commands, whose service imports would delay the first frame
-        return _run_tui(args)
+        return start_tui(config=args.config, state_dir=args.state_dir, demo=args.demo, debug=args.debug)
     from tui.cli.commands import configure_debug, run_command  # keeps `--help` fast
 
     configure_debug(args)  # not for the TUI: it logs to a file instead, a stray stderr line would break the screen
@@ -151,10 +147,3 @@ def main(argv: list[str] | None = None) -> int:
         return report_failure(error)
 
 
-def _run_tui(args: argparse.Namespace) -> int:
-    try:
-        from tui.ui.launcher import run_tui  # the only path that imports Textual
-
-        return run_tui(args)
-    except (KeyboardInterrupt, Exception) as error:  # one redacted sentence, never a traceback
-        return report_failure(error)

@@ -14,13 +14,11 @@ The raw machine id never leaves the computer: the portal only sees ``machine_key
 ``$ALLSOURCE_TUI_OS_USER`` likewise overrides the OS user name, for tests of "checked out by another OS user".
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tui.core.paths import make_dirs
 
@@ -32,15 +30,13 @@ _MACHINE_ID = re.compile(r"[0-9a-f]{32}")
 _MULTICAST_BIT = 1 << 40  # set by uuid.getnode() when it had to invent a random MAC
 
 
-@dataclass(frozen=True)
-class MachineIdentity:
+class MachineIdentity(NamedTuple):
     """This computer and OS user (see the module docstring for where ``machine_id`` comes from)."""
 
     machine_id: str
     os_user: str
     hostname: str
-    # where machine_id came from ("env", "/etc/machine-id", a fallback file...), for `status`; not part of identity
-    source: str = field(default="", compare=False)
+    source: str = ""  # where machine_id came from ("env", "/etc/machine-id", a fallback file...), for `status`
 
     @property
     def machine_key(self) -> str:
@@ -52,6 +48,15 @@ class MachineIdentity:
     @property
     def referer(self) -> str:
         return REFERER_PREFIX + self.machine_key
+
+    def __eq__(self, other: object) -> bool:  # where the id came from does not make it another computer or user
+        return isinstance(other, MachineIdentity) and self[:3] == other[:3]
+
+    def __ne__(self, other: object) -> bool:  # tuple's own __ne__ would still compare ``source``
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:3])
 
     def __repr__(self) -> str:  # the raw id stays out of logs and crash reports
         return (f"MachineIdentity(machine_key={self.machine_key!r}, os_user={self.os_user!r}, "

@@ -1,9 +1,6 @@
 """Domain objects shared by the service layer, the CLI and the TUI (no IO, no Textual)."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tui.core.secret import Secret
 from tui.core.settings import PortalKind
@@ -12,8 +9,7 @@ LEVELS: tuple[str, ...] = ("Basic", "Standard", "Advanced")
 SignInMethod = Literal["password", "oauth"]
 
 
-@dataclass(frozen=True)
-class LicensingPortal:
+class LicensingPortal(NamedTuple):
     """The portal that grants the license: ArcGIS Online or an ArcGIS Enterprise portal."""
 
     url: str
@@ -24,12 +20,11 @@ class LicensingPortal:
         return "ArcGIS Online" if self.kind == "online" else "ArcGIS Enterprise"
 
 
-@dataclass(frozen=True)
-class LicenseInfo:
+class LicenseInfo(NamedTuple):
     """The user's ArcGIS AllSource license as last read from the licensing portal."""
 
     level: str | None
-    extensions: dict[str, bool] = field(default_factory=dict)
+    extensions: dict[str, bool] = {}  # shared by every instance that has no extensions: never mutated
     user_type: str | None = None
     listing_id: str | None = None
     checked_at: float = 0.0
@@ -62,8 +57,7 @@ class LicenseInfo:
 VALIDITY_MARGIN = 60.0  # seconds: clock skew and the time a request takes
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """A signed-in session with the licensing portal (its tokens are Secrets)."""
 
     portal_url: str
@@ -95,8 +89,7 @@ class Session:
         return VALIDITY_MARGIN if lifetime <= 0 else min(VALIDITY_MARGIN, lifetime / 10)
 
 
-@dataclass(frozen=True)
-class OfflineLicense:
+class OfflineLicense(NamedTuple):
     """A license checked out to one computer and OS user; ``device_credential`` is needed to check it in."""
 
     portal_url: str
@@ -111,8 +104,7 @@ class OfflineLicense:
     device_credential: Secret | None
 
 
-@dataclass(frozen=True)
-class OfflineIntent:
+class OfflineIntent(NamedTuple):
     """Written before a check-out so a crash between the portal's answer and the state write is recoverable."""
 
     intent_id: str

@@ -1,14 +1,12 @@
 """The settings read from config.toml (the user's file; the app never writes it).
 
-tui/core/config.py loads and validates the file into these frozen dataclasses; every default here is documented in
-config.example.toml, and a test keeps the two in step.
+tui/core/config.py loads and validates the file into these NamedTuples (immutable, and cheap to define: see
+docs/architecture.md › Value objects); every default here is documented in config.example.toml, and a test keeps the
+two in step.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 PortalKind = Literal["online", "enterprise"]
 CredentialStore = Literal["auto", "keyring", "file"]
@@ -17,8 +15,7 @@ TrustSource = Literal["system", "certifi", "both"]
 DEFAULT_LICENSING_PORTAL = "https://www.arcgis.com"
 
 
-@dataclass(frozen=True)
-class PortalSettings:
+class PortalSettings(NamedTuple):
     """[portal]: the licensing portal used until one is chosen in the app."""
 
     licensing_portal_url: str = DEFAULT_LICENSING_PORTAL
@@ -27,8 +24,7 @@ class PortalSettings:
     token_expiration_minutes: int = 20160
 
 
-@dataclass(frozen=True)
-class NetworkSettings:
+class NetworkSettings(NamedTuple):
     """[network]: timeouts, TLS and proxy of every portal request."""
 
     connect_timeout: float = 10.0
@@ -43,8 +39,7 @@ class NetworkSettings:
     deadline_seconds: float = 60.0  # one whole portal operation, retries included
 
 
-@dataclass(frozen=True)
-class UISettings:
+class UISettings(NamedTuple):
     """[ui]: how the TUI looks and reacts."""
 
     theme: str = "textual-dark"
@@ -52,23 +47,21 @@ class UISettings:
     mouse: bool = True
 
 
-@dataclass(frozen=True)
-class SecretSettings:
+class SecretSettings(NamedTuple):
     """[secrets]: where session tokens are kept."""
 
     credential_store: CredentialStore = "auto"
     keyring_timeout: float = 3.0
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything config.toml says, with the defaults filled in."""
 
-    portal: PortalSettings = field(default_factory=PortalSettings)
-    network: NetworkSettings = field(default_factory=NetworkSettings)
-    ui: UISettings = field(default_factory=UISettings)
-    secrets: SecretSettings = field(default_factory=SecretSettings)
-    keys: dict[str, str] = field(default_factory=dict)
+    portal: PortalSettings = PortalSettings()
+    network: NetworkSettings = NetworkSettings()
+    ui: UISettings = UISettings()
+    secrets: SecretSettings = SecretSettings()
+    keys: dict[str, str] = {}  # shared by every default Settings: never mutated
     source_path: Path | None = None
     # one sentence each (file, line, key): unknown keys that were ignored, TLS verification turned off...
     warnings: tuple[str, ...] = ()

@@ -15,11 +15,9 @@ Decisions beyond the contract:
 - An ArcGIS Online URL (arcgis.com or *.arcgis.com) keeps no path: ``https://www.arcgis.com/portal`` is refused.
 """
 
-from __future__ import annotations
-
 import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.core.errors import PortalUrlError
 from tui.core.settings import PortalKind
@@ -35,8 +33,7 @@ _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
-@dataclass(frozen=True)
-class _PortalUrl:
+class _PortalUrl(NamedTuple):
     """A portal URL split into the parts the rules check."""
 
     host: str  # lower-case name, dotted IPv4, or IPv6 without brackets

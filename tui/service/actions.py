@@ -7,10 +7,8 @@ docs/architecture.md ("Exit codes"): 2 bad usage, 3 sign-in required, 4 no licen
 0 for a request that is already satisfied (signing out while signed out).
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from tui.core.errors import (
     EXIT_NO_LICENSE,
@@ -42,8 +40,7 @@ class Action(Enum):
     OPEN_SETTINGS = "open_settings"
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(NamedTuple):
     allowed: bool
     reason: str = ""        # one sentence saying what to do; empty when allowed
     exit_code: int = EXIT_OK

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from tui.core import paths
 from tui.core.clock import Clock
@@ -213,8 +212,7 @@ class LicensingService:
         return await self.sso.complete_sso(request, pasted, auto=auto)
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(NamedTuple):
     config_path: Path
     state_dir: Path
 

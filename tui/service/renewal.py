@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.errors import AllSourceError, AuthError, NotSignedIn, PortalError, PortalUnreachable, TokenExpired
@@ -125,7 +124,7 @@ class RenewalFlows:
                 raise NotSignedIn(f"Your session on {session.portal_url} can't be renewed any more; sign in "
                                   "again.") from None
             raise
-        return replace(session, access_token=grant.access_token, expires_at=grant.expires_at,
+        return session._replace(access_token=grant.access_token, expires_at=grant.expires_at,
                        refresh_token=grant.refresh_token or session.refresh_token,
                        refresh_expires_at=grant.refresh_expires_at if grant.refresh_token
                        else session.refresh_expires_at)
@@ -137,7 +136,7 @@ class RenewalFlows:
         self.core.reconcile(f"Your session on {session.portal_url} can no longer be renewed (the portal refused its "
                             "refresh token, perhaps because an earlier renewal's answer was lost); it keeps working "
                             f"until {_utc(session.expires_at)}, then sign in again.")
-        return replace(session, refresh_token=None, refresh_expires_at=None)
+        return session._replace(refresh_token=None, refresh_expires_at=None)
 
     def expire_session(self, session: Session) -> None:
         with self.core.edit_state() as state:

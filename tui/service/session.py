@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.core.errors import Forbidden, NoLicenseError, NotFound, NotSignedIn, PortalError, PortalRefused, UsageError
@@ -66,7 +65,7 @@ class SessionFlows:
         if license_info.level is None:
             await self.tokens.revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
-        session = replace(session, username=user.username, full_name=user.full_name or user.username,
+        session = session._replace(username=user.username, full_name=user.full_name or user.username,
                           manages_licenses=manages_licenses(user))
         try:
             old = self._store_session(session, license_info)
@@ -205,7 +204,7 @@ def _with_unreadable_entitlements(license_info: LicenseInfo, refusal: PortalErro
         raise Forbidden(f"Your ArcGIS AllSource entitlements could not be read ({reason}); ask your organization "
                         "administrator to check your license assignment.", code=refusal.code,
                         message_code=refusal.message_code, details=refusal.details)
-    return replace(license_info, entitlements_known=False,
+    return license_info._replace(entitlements_known=False,
                    entitlements_notice=f"Your entitlements could not be read: {reason}; extensions not included in "
                                        "your user type are shown as unknown.")
 

@@ -7,7 +7,7 @@ process; the URL carries only public values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -84,7 +84,7 @@ class SsoFlows:
                           refresh_token=grant.refresh_token, refresh_expires_at=grant.refresh_expires_at)
         try:
             if not session.username:
-                session = replace(session, username=(await client.community_self(grant.access_token)).username)
+                session = session._replace(username=(await client.community_self(grant.access_token)).username)
         except BaseException:  # Esc, a deadline or an error once the tokens exist: they are revoked (issue 16)
             await self.session.tokens.revoke_quietly(client, session)
             raise

@@ -1,16 +1,13 @@
 """Status: everything `allsource-tui status` and the start page show, built from state alone (no network)."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.models import LicenseInfo, LicensingPortal, OfflineLicense, Session
 from tui.state import keys
 from tui.state.model import AppState
 
-if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here
+if TYPE_CHECKING:  # `status` must stay import-light: these are only annotations here (quoted below)
     from tui.core.machine import MachineIdentity
     from tui.core.settings import Settings
     from tui.state.store import StateStore
@@ -23,8 +20,7 @@ def iso_utc(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class PortalConnection:
+class PortalConnection(NamedTuple):
     """One portal connection as the Portals tab and `portals list` show it."""
 
     url: str
@@ -43,8 +39,7 @@ def portal_connections(state: AppState, licensing: LicensingPortal) -> tuple[Por
                                   signed_in=bool(state.session and state.session.portal_url == url)) for url in urls)
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """Everything `status` prints, as of one read of the state."""
 
     licensing_portal: LicensingPortal
@@ -56,7 +51,7 @@ class Status:
     offline: OfflineLicense | None
     last_username: str | None
     secrets_location: str
-    notices: tuple[str, ...] = field(default_factory=tuple)
+    notices: tuple[str, ...] = ()
     os_user: str = ""                                   # this process's OS user (check-in must be by the same)
     offline_elsewhere: OfflineLicense | None = None     # the user's license, checked out to another computer
     checkout_interrupted: bool = False                  # a check-out intent of this computer awaits the portal
@@ -115,7 +110,7 @@ class Status:
         }
 
 
-def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineIdentity, now: float,
+def build_status(state: AppState, *, portal: LicensingPortal, machine: "MachineIdentity", now: float,
                  secrets_location: str, notices: list[str]) -> Status:
     session = state.session
     signed_in = session is not None and session.is_valid(now)
@@ -140,7 +135,7 @@ def build_status(state: AppState, *, portal: LicensingPortal, machine: MachineId
                   connections=portal_connections(state, portal))
 
 
-def read_status(settings: Settings, store: StateStore, vault: TokenVault, machine: MachineIdentity,
+def read_status(settings: "Settings", store: "StateStore", vault: "TokenVault", machine: "MachineIdentity",
                 now: float) -> Status:
     """The Status from state.toml (and the keyring, for a session kept there), exactly as LicensingService.status
     builds it; `allsource-tui status` calls this without the service, asyncio or the HTTP stack."""
@@ -153,4 +148,4 @@ def read_status(settings: Settings, store: StateStore, vault: TokenVault, machin
     notices = list(dict.fromkeys([*store.notices, *vault.notices]))
     status = build_status(state, portal=portal, machine=machine, now=now, secrets_location=secrets_location,
                           notices=notices)
-    return replace(status, config_warnings=settings.warnings, tls_verification=settings.network.verify_tls)
+    return status._replace(config_warnings=settings.warnings, tls_verification=settings.network.verify_tls)

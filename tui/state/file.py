@@ -3,8 +3,6 @@
 No locking and no policy here: ``tui.state.store.StateStore`` decides what to do with a file that cannot be read.
 """
 
-from __future__ import annotations
-
 import errno
 import math
 import os
@@ -13,11 +11,10 @@ import stat
 import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.core.errors import StateFileError, StateWriteError
 from tui.state.atomic_write import DIR_MODE, FILE_MODE, describe_os_error, fsync_dir
@@ -30,8 +27,7 @@ _SCALARS = (str, int, float, bool, datetime, date, time_of_day)
 READ_STATS = {"open_retries": 0}  # diagnostics for tests (TP-READ): how often L-3's second open was needed
 
 
-@dataclass
-class ReadResult:
+class ReadResult(NamedTuple):
     """What one attempt to read a state file found: data, nothing (missing), or a reason it is unusable."""
 
     path: Path
@@ -71,20 +67,16 @@ class _Unreadable(Exception):
 
 def read_state_file(path: Path) -> ReadResult:
     """Read and check ``path`` (no symlink is followed). Raises StateFileError only for a file of another user (F-2)."""
-    result = ReadResult(path=path)
     try:
-        result.raw, result.fixed_mode = _read_bytes(path)
+        raw, fixed_mode = _read_bytes(path)
     except FileNotFoundError:
-        result.missing = True
-        return result
+        return ReadResult(path, missing=True)
     except _Unreadable as exc:
-        result.reason = exc.reason
-        return result
+        return ReadResult(path, reason=exc.reason)
     try:
-        result.data = parse_state_bytes(result.raw)
+        return ReadResult(path, parse_state_bytes(raw), raw, fixed_mode=fixed_mode)
     except _Unreadable as exc:
-        result.reason, result.line, result.column = exc.reason, exc.line, exc.column
-    return result
+        return ReadResult(path, raw=raw, reason=exc.reason, line=exc.line, column=exc.column, fixed_mode=fixed_mode)
 
 
 def parse_state_bytes(raw: bytes) -> dict[str, Any]:

@@ -9,7 +9,6 @@ the tables it owns, because ``apply_to`` merges its values into what was read in
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.models import (
@@ -28,26 +27,30 @@ ENTRY_TABLES = ("offline", "offline_intent", "listing_ids")  # one entry per por
 REPLACED_WHOLE = frozenset({"extensions"})  # sub-tables whose keys are data, not fields: never merged with the old
 
 
-@dataclass
 class AppState:
-    """What state.toml holds, typed; ``notices`` lists the parts that were ignored as unreadable."""
+    """What state.toml holds, typed; ``notices`` lists the parts that were ignored as unreadable.
 
-    licensing_portal: LicensingPortal | None = None
-    portal_urls: list[str] = field(default_factory=list)
-    active_portal: str | None = None
-    session: Session | None = None
-    license: LicenseInfo | None = None
-    workstation_alias: str | None = None
-    last_username: str | None = None
-    offline: dict[str, OfflineLicense] = field(default_factory=dict)      # by machine key (LIC-1)
-    intents: dict[str, OfflineIntent] = field(default_factory=dict)       # by machine key
-    listing_ids: dict[str, str] = field(default_factory=dict)            # AllSource listing by portal URL
-    notices: list[str] = field(default_factory=list)
-    # What was read, for apply_to: the owned keys as found, and the unusable parts kept verbatim (may hold secrets).
-    read_from: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)            # whole bad values
-    kept_entries: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
-    as_read: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # owned values right after read
+    A plain class, not a dataclass: `status` imports this module, and ``dataclasses`` alone costs it ~13 ms of imports
+    (docs/architecture.md › Value objects). It is only ever made empty and filled by ``from_dict``.
+    """
+
+    def __init__(self) -> None:
+        self.licensing_portal: LicensingPortal | None = None
+        self.portal_urls: list[str] = []
+        self.active_portal: str | None = None
+        self.session: Session | None = None
+        self.license: LicenseInfo | None = None
+        self.workstation_alias: str | None = None
+        self.last_username: str | None = None
+        self.offline: dict[str, OfflineLicense] = {}        # by machine key (LIC-1)
+        self.intents: dict[str, OfflineIntent] = {}         # by machine key
+        self.listing_ids: dict[str, str] = {}               # AllSource listing by portal URL
+        self.notices: list[str] = []
+        # What was read, for apply_to: the owned keys as found, and the unusable parts kept verbatim (may hold secrets).
+        self.read_from: dict[str, Any] = {}
+        self.kept: dict[str, Any] = {}                      # whole bad values
+        self.kept_entries: dict[str, dict[str, Any]] = {}
+        self.as_read: dict[str, Any] = {}                   # owned values right after read
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppState:

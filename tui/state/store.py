@@ -11,15 +11,12 @@
   date/time, lists and str-keyed dicts can be stored; anything else raises StateWriteError naming the key.
 """
 
-from __future__ import annotations
-
 import copy
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.core.errors import StateConflictError, StateFileError, StateLockTimeout, StateReadOnlyError, StateWriteError
 from tui.state.atomic_write import (
@@ -39,8 +36,7 @@ CURRENT_SCHEMA_VERSION = 1
 Migration = Callable[[dict], dict]
 
 
-@dataclass
-class _Snapshot:
+class _Snapshot(NamedTuple):
     """The state as read under the lock, plus what the writer must know to write it back safely."""
 
     data: dict[str, Any]
@@ -160,7 +156,7 @@ class StateStore:
             self._notice(f"The state file {result.path} was written by a newer allsource-tui (schema {version}; this "
                          f"version knows {self.schema_version}); it is used read-only and nothing will be saved.")
         elif version < self.schema_version:
-            snapshot.data, snapshot.migrated = self._migrate(result.data, version, result.path), True
+            snapshot = snapshot._replace(data=self._migrate(result.data, version, result.path), migrated=True)
         return snapshot
 
     def _migrate(self, data: dict[str, Any], version: int, path: Path) -> dict[str, Any]:
@@ -201,9 +197,7 @@ class StateStore:
         if backup is None:
             return _Snapshot({}, path)
         exists = self._restore(backup, path)
-        snapshot = self._interpret(backup)
-        snapshot.target, snapshot.exists = path, exists
-        return snapshot
+        return self._interpret(backup)._replace(target=path, exists=exists)
 
     def _usable_backup(self, path: Path) -> ReadResult | None:
         try:

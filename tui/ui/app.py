@@ -46,7 +46,7 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
 
 
 class LicenseApp(App[int]):
-    CSS_PATH = ["app.tcss", *screens.STYLESHEETS]  # every screen's too, read once at start
+    CSS_PATH = "app.tcss"  # and the first screen's; the other screens' right after the first frame (__init__)
     TITLE = "allsource-tui"
     FOLLOW_SECONDS = 1.0  # how often state.toml is looked at (one stat) for changes made by another process
     COMMANDS = App.COMMANDS | {LicenseCommands}
@@ -66,6 +66,8 @@ class LicenseApp(App[int]):
         if ui.theme in self.available_themes:
             self.theme = ui.theme
         self.set_keymap(service.settings.keys)
+        first_screen = "StartScreen" if self.status.can_start_without_sign_in else "SignInScreen"
+        self.css_path.append(screens.STYLESHEETS[first_screen])
 
     # --- the status: read once per change of state.toml, posted down to the screens -----------------------------
     @property
@@ -92,10 +94,21 @@ class LicenseApp(App[int]):
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
             self.push_screen(self._sign_in_screen(" ".join([*status.notices, *expired])))
+            self.call_after_refresh(self._read_other_stylesheets)
             return
         self.push_screen(StartScreen(status, notice=" ".join(status.notices)))
+        self.call_after_refresh(self._read_other_stylesheets)
         if status.signed_in and self.check_license_at_start:
             self.call_after_refresh(self.check_license)  # first frame first: the HTTP stack costs ~0.3 s to load
+
+    def _read_other_stylesheets(self) -> None:
+        """The other screens' stylesheets, once the first frame is up: read then, a screen's first show needn't make
+        Textual parse all the CSS again; read at start, they would delay the first frame (docs/tui.md, "Speed")."""
+        unread = [path for path in screens.STYLESHEETS.values() if path not in self.css_path]
+        self.stylesheet.read_all(unread)
+        self.stylesheet.parse()  # only the new sources: the ones read at start come from the parse cache
+        self.stylesheet.update(self)
+        self.css_path.extend(unread)
 
     def follow_state(self) -> None:
         """Another process (a second TUI, `allsource-tui sign-out`) changed state.toml, or the session expired:

@@ -6,13 +6,10 @@ Letters are only bound on screens where no text input can have focus; the sign-i
 This module does not import Textual, so `allsource-tui --help` and the CLI stay fast.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     id: str
     keys: str
     description: str

@@ -6,14 +6,12 @@ blank or half-drawn terminal.
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import errno
 import logging
 import os
 import stat
 import sys
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,17 +29,17 @@ LAST_PORT_FILE = "last-port"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(*, config: str | None, state_dir: str | None, demo: bool, debug: bool) -> int:
     """`allsource-tui` with no subcommand: returns the exit code."""
     if not stdout_is_utf8():
         sys.stderr.write("allsource-tui needs a UTF-8 terminal; set LANG=C.UTF-8 (or another UTF-8 locale) and "
                          "start it again.\n")
         return EXIT_USAGE
-    locations = resolve_locations(args.config, args.state_dir, demo=args.demo)
+    locations = resolve_locations(config, state_dir, demo=demo)
     settings = load_settings(locations.config_path)  # a bad config raises ConfigError: one sentence, exit 2
-    if args.debug or os.environ.get("ALLSOURCE_TUI_DEBUG"):
+    if debug or os.environ.get("ALLSOURCE_TUI_DEBUG"):
         log_to_file(locations.state_dir)
-    portal = start_demo_portal(locations.state_dir) if args.demo else None
+    portal = start_demo_portal(locations.state_dir) if demo else None
     try:
         if portal is not None:
             settings = demo_settings(settings, portal.url, portal.ca_path)
@@ -122,8 +120,8 @@ def _read_port(path: Path) -> int | None:
 
 
 def demo_settings(settings: Settings, url: str, ca_path: Path) -> Settings:
-    portal = replace(settings.portal, licensing_portal_url=url, licensing_portal_kind="online")
-    return replace(settings, portal=portal, network=replace(settings.network, ca_bundle=ca_path, verify_tls=True))
+    portal = settings.portal._replace(licensing_portal_url=url, licensing_portal_kind="online")
+    return settings._replace(portal=portal, network=settings.network._replace(ca_bundle=ca_path, verify_tls=True))
 
 
 def demo_hint(portal_url: str = "") -> str:
@@ -158,12 +156,12 @@ def follow_demo_port(service: LicensingService, url: str) -> None:
 
     with service.edit_state() as state:
         if state.licensing_portal is not None:
-            state.licensing_portal = replace(state.licensing_portal, url=move(state.licensing_portal.url))
+            state.licensing_portal = state.licensing_portal._replace(url=move(state.licensing_portal.url))
         state.portal_urls = list(dict.fromkeys(move(value) for value in state.portal_urls))
         state.active_portal = move(state.active_portal) if state.active_portal else None
         if state.session is not None:
-            state.session = replace(state.session, portal_url=move(state.session.portal_url))
-        state.offline = {key: replace(o, portal_url=move(o.portal_url)) for key, o in state.offline.items()}
+            state.session = state.session._replace(portal_url=move(state.session.portal_url))
+        state.offline = {key: o._replace(portal_url=move(o.portal_url)) for key, o in state.offline.items()}
 
 
 def _origin(url: str) -> str:
