@@ -37,5 +37,7 @@ class Footer(widgets.Footer):
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
-        if self.is_attached and self._bindings_shown() != self._composed_from:
+        if not self.is_attached or self._pruning:  # as Textual's recompose: its screen may be going away
+            return
+        if self._bindings_shown() != self._composed_from:
             await self.recompose()
