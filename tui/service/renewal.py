@@ -125,9 +125,9 @@ class RenewalFlows:
                                   "again.") from None
             raise
         return session._replace(access_token=grant.access_token, expires_at=grant.expires_at,
-                       refresh_token=grant.refresh_token or session.refresh_token,
-                       refresh_expires_at=grant.refresh_expires_at if grant.refresh_token
-                       else session.refresh_expires_at)
+                                refresh_token=grant.refresh_token or session.refresh_token,
+                                refresh_expires_at=grant.refresh_expires_at if grant.refresh_token
+                                else session.refresh_expires_at)
 
     def _without_renewal(self, session: Session) -> Session:
         """The exchange was refused while the access token still works: an earlier exchange's answer was probably

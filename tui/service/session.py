@@ -66,7 +66,7 @@ class SessionFlows:
             await self.tokens.revoke_quietly(client, session)
             raise NoLicenseError(NO_LICENSE_ADVICE)
         session = session._replace(username=user.username, full_name=user.full_name or user.username,
-                          manages_licenses=manages_licenses(user))
+                                   manages_licenses=manages_licenses(user))
         try:
             old = self._store_session(session, license_info)
         except BaseException:
@@ -204,9 +204,9 @@ def _with_unreadable_entitlements(license_info: LicenseInfo, refusal: PortalErro
         raise Forbidden(f"Your ArcGIS AllSource entitlements could not be read ({reason}); ask your organization "
                         "administrator to check your license assignment.", code=refusal.code,
                         message_code=refusal.message_code, details=refusal.details)
-    return license_info._replace(entitlements_known=False,
-                   entitlements_notice=f"Your entitlements could not be read: {reason}; extensions not included in "
-                                       "your user type are shown as unknown.")
+    notice = (f"Your entitlements could not be read: {reason}; extensions not included in your user type are shown "
+              "as unknown.")
+    return license_info._replace(entitlements_known=False, entitlements_notice=notice)
 
 
 def _unrevocable_notice(session: Session) -> str:

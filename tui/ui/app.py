@@ -15,8 +15,6 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
 
-import screens
-
 # Only the first screens the App can show are imported here; Help and the dialogs load when first opened (each Textual
 # class they define costs time before the first frame).
 from screens.sign_in import SignInScreen
@@ -31,6 +29,7 @@ from tui.ui.crash import crash_text
 from tui.ui.kept_screens import open_help, open_settings
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.status_cache import StatusCache
+from tui.ui.stylesheets import first_screens_stylesheet, read_the_other_stylesheets
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.workflows import offline, portals, session
@@ -46,7 +45,7 @@ WORKFLOW_GROUPS = frozenset({session.SIGN_IN_GROUP, "session", "license", offlin
 
 
 class LicenseApp(App[int]):
-    CSS_PATH = "app.tcss"  # and the first screen's; the other screens' right after the first frame (__init__)
+    CSS_PATH = "app.tcss"  # and the first screen's (tui/ui/stylesheets.py)
     TITLE = "allsource-tui"
     FOLLOW_SECONDS = 1.0  # how often state.toml is looked at (one stat) for changes made by another process
     COMMANDS = App.COMMANDS | {LicenseCommands}
@@ -66,8 +65,7 @@ class LicenseApp(App[int]):
         if ui.theme in self.available_themes:
             self.theme = ui.theme
         self.set_keymap(service.settings.keys)
-        first_screen = "StartScreen" if self.status.can_start_without_sign_in else "SignInScreen"
-        self.css_path.append(screens.STYLESHEETS[first_screen])
+        self.css_path.append(first_screens_stylesheet(self.status))  # the others' after the first frame (on_mount)
 
     # --- the status: read once per change of state.toml, posted down to the screens -----------------------------
     @property
@@ -89,26 +87,16 @@ class LicenseApp(App[int]):
         self.set_interval(self.FOLLOW_SECONDS, self.follow_state)
         for warning in status.config_warnings:  # also listed in Settings › About
             self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
+        self.call_after_refresh(read_the_other_stylesheets, self)
         if status.checkout_interrupted:  # after the first screen is up, so the outcome lands on its status line
             self.call_after_refresh(lambda: self.run_workflow(offline.recover_checkout(self), offline.OFFLINE_GROUP))
         if not status.can_start_without_sign_in:
             expired = ["Your session has expired; sign in again."] if status.session and not status.signed_in else []
             self.push_screen(self._sign_in_screen(" ".join([*status.notices, *expired])))
-            self.call_after_refresh(self._read_other_stylesheets)
             return
         self.push_screen(StartScreen(status, notice=" ".join(status.notices)))
-        self.call_after_refresh(self._read_other_stylesheets)
         if status.signed_in and self.check_license_at_start:
             self.call_after_refresh(self.check_license)  # first frame first: the HTTP stack costs ~0.3 s to load
-
-    def _read_other_stylesheets(self) -> None:
-        """The other screens' stylesheets, once the first frame is up: read then, a screen's first show needn't make
-        Textual parse all the CSS again; read at start, they would delay the first frame (docs/tui.md, "Speed")."""
-        unread = [path for path in screens.STYLESHEETS.values() if path not in self.css_path]
-        self.stylesheet.read_all(unread)
-        self.stylesheet.parse()  # only the new sources: the ones read at start come from the parse cache
-        self.stylesheet.update(self)
-        self.css_path.extend(unread)
 
     def follow_state(self) -> None:
         """Another process (a second TUI, `allsource-tui sign-out`) changed state.toml, or the session expired:

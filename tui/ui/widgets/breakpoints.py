@@ -12,7 +12,8 @@ def set_width_breakpoint(screen: Screen) -> None:
     screen a second time (~8 ms of the sign-in window's cold start). Call it from ``compose``; Resize then finds
     the class already there and changes nothing.
     """
-    breakpoints = screen.HORIZONTAL_BREAKPOINTS or screen.app.HORIZONTAL_BREAKPOINTS or []
+    own = screen.HORIZONTAL_BREAKPOINTS  # None: the App's, as in Textual's Screen._on_resize
+    breakpoints = (screen.app.HORIZONTAL_BREAKPOINTS if own is None else own) or []
     width = screen.app.size.width
     fitting = [(at, name) for at, name in breakpoints if width >= at]
     chosen = max(fitting)[1] if fitting else None
