@@ -99,6 +99,31 @@ def _css_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Stylesheet, "_parse_rules", cached)
 
 
+@pytest.fixture(autouse=True)
+def _headless_frames_drawn_only_when_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A headless App renders every frame of its top screen and then discards it (App._display writes nothing
+    without a terminal): ~30 % of the CPU of a Pilot test. Here the top screen's frames are not rendered; its layout
+    is still computed (sizes, Resize/Show/Hide events, mouse hits), and what a test looks at is rendered when it looks:
+    screen_text() and export_screenshot() (snapshots) render the whole screen from the widgets as they are.
+    ALLSOURCE_TUI_TEST_DRAW_FRAMES=1 draws every frame, as Textual does (tests/reliability_large.py sets it)."""
+    if os.environ.get("ALLSOURCE_TUI_TEST_DRAW_FRAMES"):
+        return
+    from textual.screen import Screen
+
+    draw = Screen._compositor_refresh
+
+    def refresh_without_drawing(self: Screen) -> None:
+        app = self.app
+        if not app.is_headless or app.is_inline or self is not app.screen:
+            draw(self)
+            return
+        self._compositor._dirty_regions.clear()
+        self._dirty_widgets.clear()
+        app._update_mouse_over(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", refresh_without_drawing)
+
+
 @pytest.fixture(scope="session")
 def _demo_portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list]:
     """One demo portal server (TLS CA, certificate, uvicorn thread) per test process: making and stopping one took

@@ -73,7 +73,9 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    env = {**os.environ, "ALLSOURCE_TUI_STRESS": "1", "ALLSOURCE_TUI_TP_KILLS": str(args.kills)}
+    # ...DRAW_FRAMES: the TUI's headless frames are rendered, as a terminal's would be (tests/conftest.py)
+    env = {**os.environ, "ALLSOURCE_TUI_STRESS": "1", "ALLSOURCE_TUI_TP_KILLS": str(args.kills),
+           "ALLSOURCE_TUI_TEST_DRAW_FRAMES": "1"}
     print(f"allsource-tui reliability figures, large counts — {machine()}, {time.strftime('%Y-%m-%d')}", flush=True)
     started = time.monotonic()
     with args.log.open("w", encoding="utf-8") as log:

@@ -10,6 +10,7 @@ temp directory, and the test checks that each `tui`/`screens` module came from t
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -57,7 +58,24 @@ def checked(command: list, **kwargs: object) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    work = tmp_path_factory.mktemp("wheel")
+    """Built and installed once per test run: under `pytest -n` the workers share one build (a module fixture
+    is per worker), the first one to get here making it while the others wait on a lock."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build_and_install(tmp_path_factory.mktemp("wheel"))
+    shared = tmp_path_factory.getbasetemp().parent / "wheel-install"  # this run's directory, above each worker's
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "installed.json"
+        if not done.exists():
+            made = build_and_install(shared / "work")
+            done.write_text(json.dumps([str(made.wheel), str(made.venv)]), encoding="utf-8")
+        wheel, venv = json.loads(done.read_text(encoding="utf-8"))
+    return Installed(wheel=Path(wheel), venv=Path(venv))
+
+
+def build_and_install(work: Path) -> Installed:
+    work.mkdir(parents=True, exist_ok=True)
     if importlib.util.find_spec("hatchling") is None:
         pytest.fail("hatchling is missing: install the test extra (pip install -e '.[test]') to build the wheel")
     checked([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
