@@ -45,19 +45,21 @@ _TLS_CONTEXTS: dict[tuple, object] = {}
 
 
 def _file_stamp(path: object) -> tuple | None:
+    """What a trust file holds (tests write many copies of one CA, each in its own tmp_path)."""
     try:
-        stat = Path(str(path)).stat()
+        return ("file", Path(str(path)).expanduser().read_bytes())
+    except IsADirectoryError:
+        return ("dir", str(path))
     except (OSError, ValueError):
-        return None
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        return ("unreadable", str(path))
 
 
 @pytest.fixture(autouse=True)
 def _one_tls_context_per_trust(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every LicensingService of a test builds its HTTP client, and so a TLS context: parsing the OS store and certifi
-    takes ~130 ms of CPU each, hundreds of times per test process. Build each distinct one (settings, environment,
-    CA files as they are on disk, platform) once per process; tests of build_ssl_context itself import it directly
-    and still build theirs."""
+    takes ~130 ms of CPU each, hundreds of times per test process. Build each distinct one (trust source,
+    environment, the CA files' contents, platform) once per process; tests of build_ssl_context itself import it
+    directly and still build theirs."""
     import sys
 
     from tui.portal import http
@@ -65,8 +67,9 @@ def _one_tls_context_per_trust(monkeypatch: pytest.MonkeyPatch) -> None:
     build = http.build_ssl_context
 
     def cached(network):
-        key = (network, sys.platform, *(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR")),
-               *(_file_stamp(path) for path in (network.ca_bundle, os.environ.get("SSL_CERT_FILE")) if path))
+        # What build_ssl_context reads: the trust source, ca_bundle, the two variables and the files they name.
+        key = (network.trust, sys.platform, os.environ.get("SSL_CERT_DIR"),
+               *(_file_stamp(path) if path else None for path in (network.ca_bundle, os.environ.get("SSL_CERT_FILE"))))
         if key not in _TLS_CONTEXTS:
             _TLS_CONTEXTS[key] = build(network)
         return _TLS_CONTEXTS[key]

@@ -8,11 +8,13 @@ string full of terminal controls, and inspects what the user would see: the rend
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 from pathlib import Path
 
 import pytest
 from hypothesis import Phase, given, settings
+from rich.console import Console
 
 from screens import SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import (
@@ -53,7 +55,13 @@ def hostile_app(tmp_path: Path, text: str):
 
 
 def what_the_user_sees(app) -> str:
-    return screen_text(app) + app.export_screenshot()
+    """The screen as text and as the SVG of a screenshot, from one rendering of it (as App.export_screenshot makes
+    it: a true-colour recording console)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(clear=False) + console.export_svg(title=app.title)
 
 
 async def hostile_session(tmp_path: Path, text: str) -> list[str]:
