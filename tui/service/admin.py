@@ -29,9 +29,8 @@ from tui.service.admin_model import (
     build_member,
     entitlement_strings,
     level_name,
-    manages_licenses,
 )
-from tui.service.license_model import is_allsource_title
+from tui.service.license_model import is_allsource_title, manages_licenses
 
 if TYPE_CHECKING:
     from tui.portal import PortalClient

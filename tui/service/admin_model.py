@@ -15,13 +15,12 @@ from tui.core.errors import LicenseRuleError, UsageError
 from tui.core.models import LEVELS
 from tui.service.license_model import EXTENSION_NAMES, level_of
 
-if TYPE_CHECKING:  # tui.portal pulls in httpx; session.py imports this module and `status` must stay light
-    from tui.portal.models import User, UserEntitlements
+if TYPE_CHECKING:  # tui.portal pulls in httpx
+    from tui.portal.models import UserEntitlements
     from tui.portal.org_members import CheckOutHolder, OrgUser
 
 SOURCE_USER_TYPE = "user type"
 SOURCE_ADD_ON = "add-on"
-MANAGE_LICENSES = "portal:admin:manageLicenses"
 LEVEL_STRINGS = {"Basic": "desktopBasicN", "Standard": "desktopStdN", "Advanced": "desktopAdvN"}
 EXTENSION_STRINGS = {  # the spelling sent to the portal (docs/portal-protocol.md, entitlement strings)
     "3D Analyst": "3DAnalystN", "Spatial Analyst": "spatialAnalystN", "Network Analyst": "networkAnalystN",
@@ -34,11 +33,6 @@ USER_TYPE_NAMES = {"creatorUT": "Creator", "viewerUT": "Viewer", "editorUT": "Co
                    "GISProfessionalAdvUT": "GIS Professional Advanced"}
 USER_TYPE_LEVEL = {"GISProfessionalBasicUT": "Basic", "GISProfessionalStdUT": "Standard",
                    "GISProfessionalAdvUT": "Advanced"}
-
-
-def manages_licenses(user: User) -> bool:
-    """An organization administrator, or a custom role with the privilege to manage licenses."""
-    return user.role == "org_admin" or MANAGE_LICENSES in user.privileges
 
 
 class AdminOnly(LicenseRuleError):

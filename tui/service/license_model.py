@@ -8,10 +8,15 @@ extension names, and a string we don't know is shown as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from tui.core.models import LEVELS, LicenseInfo
 
+if TYPE_CHECKING:  # tui.portal pulls in httpx
+    from tui.portal.models import User
+
 ALLSOURCE_TITLE = "arcgis allsource"
+MANAGE_LICENSES = "portal:admin:manageLicenses"
 
 LEVEL_ENTITLEMENTS = {"desktopbasicn": "Basic", "desktopstdn": "Standard", "desktopadvn": "Advanced"}
 
@@ -61,3 +66,9 @@ def build_license(*, user_type_name: str | None, included: Iterable[str], assign
     extensions = extensions_of(all_entitlements) if level else extensions_of(())
     return LicenseInfo(level=level, extensions=extensions, user_type=user_type_name, listing_id=listing_id,
                        checked_at=checked_at, disconnected=disconnected)
+
+
+def manages_licenses(user: User) -> bool:
+    """An organization administrator, or a custom role with the privilege to manage licenses (Settings ›
+    Organization and the `admin` commands are theirs)."""
+    return user.role == "org_admin" or MANAGE_LICENSES in user.privileges

@@ -10,9 +10,8 @@ from tui.core.errors import Forbidden, NoLicenseError, NotFound, NotSignedIn, Po
 from tui.core.models import LicenseInfo, Session
 from tui.core.secret import Secret, remember_secret
 from tui.service.actions import Action, availability, refuse_unless
-from tui.service.admin_model import manages_licenses
 from tui.service.core import ServiceCore
-from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title
+from tui.service.license_model import NO_LICENSE_ADVICE, build_license, is_allsource_title, manages_licenses
 from tui.service.reconcile import reconcile_with
 from tui.service.refusals import explain_refusal
 from tui.service.renewal import RenewalFlows
