@@ -34,6 +34,14 @@ def report_peak_memory() -> None:
                 sys.stdout.flush()
 
 
+def report_resident(step: str) -> None:
+    """VmRSS now, after ``step``: the steps of a floor, for the memory profile under its peak."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        kilobytes = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    sys.stdout.write(f"STEP {kilobytes} {step}\n")
+    sys.stdout.flush()
+
+
 def exit_on_first_draw(*, settle: bool = False) -> None:
     """Wrap App._display (called with every compositor frame, headless too) to report the first frame of a screen
     with widgets, then exit: at once, or with ``settle`` once the app's workers are done."""
@@ -160,16 +168,21 @@ def bare_https_app(url: str, ca_bundle: str):
     app = bare_app()
 
     async def get_once() -> None:
+        report_resident("first frame")
         import certifi
 
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as tui/portal does: not httpx's CLI
         import httpx
 
+        report_resident("import httpx")
         context = ssl.create_default_context()
+        report_resident("TLS context: OS store")
         context.load_verify_locations(certifi.where())
         context.load_verify_locations(ca_bundle)
+        report_resident("+ certifi and the portal's CA")
         async with httpx.AsyncClient(verify=context) as client:
             (await client.get(f"{url}/sharing/rest/info", params={"f": "json"})).raise_for_status()
+            report_resident("client and one GET")
 
     app.call_after_refresh(lambda: app.run_worker(get_once()))
     return app

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import subprocess
 import sys
@@ -151,8 +152,25 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
     floor_mb = median([r.peak_mb for r in results["bare_https"]])
     table.append(Row("floor for the license check's memory: the bare app + httpx, a TLS context (OS store, certifi, "
                      "the portal's CA) and one GET", floor_mb, bare_mb, "MB", "(reference)", True,
-                     "not a target: what a verified portal call costs any app"))
+                     "not a target: what a verified portal call costs any app; resident set step by step: "
+                     + _memory_steps(results["bare_https"])))
     return table
+
+
+def _memory_steps(runs: list[Run]) -> str:
+    """The floor's resident set after each of its steps (medians), as "step +x.x MB" from the first frame on."""
+    steps: dict[str, list[float]] = {}
+    for run in runs:
+        for line in run.stdout.splitlines():
+            if line.startswith("STEP "):
+                _, kilobytes, step = line.split(" ", 2)
+                steps.setdefault(step, []).append(int(kilobytes) / 1024)
+    medians = [(step, median(values)) for step, values in steps.items()]
+    if not medians:
+        return "not reported"
+    parts = [f"{medians[0][0]} {medians[0][1]:.1f} MB"]
+    parts += [f"{step} +{mb - before:.1f}" for (_, before), (step, mb) in itertools.pairwise(medians)]
+    return ", ".join(parts)
 
 
 def _settled_note(runs: list[Run]) -> str:
