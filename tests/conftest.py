@@ -44,7 +44,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 _TLS_CONTEXTS: dict[tuple, object] = {}
 
 
-def _file_stamp(path: object) -> tuple | None:
+def _file_stamp(path: object) -> tuple:
     """What a trust file holds (tests write many copies of one CA, each in its own tmp_path)."""
     try:
         return ("file", Path(str(path)).expanduser().read_bytes())
