@@ -6,6 +6,7 @@
     python tests/benchmarks/bench_harness.py sign-in-window  # our SignInScreen alone in a bare app (a floor)
     python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
     python tests/benchmarks/bench_harness.py bare-https URL CA  # the bare app + one verified GET with httpx (a floor)
+    python tests/benchmarks/bench_harness.py start-page-https URL CA  # StartScreen alone + the same GET (a floor)
 
 "Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
 the peak memory then includes the HTTP stack of that check. Prints ``SETTLED <time> <workers seen>``.
@@ -143,11 +144,8 @@ def sign_in_window_app():
     import tui.ui
     from screens.sign_in import SignInScreen
     from tui.core.models import LicensingPortal
-    from tui.service.status import Status
 
-    status = Status(licensing_portal=LicensingPortal("https://www.arcgis.com", "online"), active_portal="",
-                    session=None, signed_in=False, license=None, workstation_alias=None, offline=None,
-                    last_username=None, secrets_location="")
+    status = signed_out_status(LicensingPortal("https://www.arcgis.com", "online"))
 
     class WindowApp(App):
         CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS["SignInScreen"]]
@@ -163,35 +161,74 @@ def bare_https_app(url: str, ca_bundle: str):
     first frame, what any verified portal call needs — httpx (without its command-line client, as tui/portal
     imports it) and a TLS context trusting the OS store, certifi and the portal's CA (the app's default
     `trust = "both"`) — and one GET."""
+    app = bare_app()
+    app.call_after_refresh(lambda: app.run_worker(verified_get(url, ca_bundle)))
+    return app
+
+
+def start_page_https_app(url: str, ca_bundle: str):
+    """The same floor with the start page as designed in place of the bare app's three widgets: screens/start.py's
+    StartScreen (its widgets, stylesheet and the modules it imports) showing a signed-in Status, then the same
+    verified GET. No config.toml, state.toml, LicensingService, workflows or portal client: what is left above it is
+    the app around the page."""
+    from pathlib import Path
+
+    from textual.app import App
+
+    import screens
+    import tui.ui
+    from screens.start import StartScreen
+    from tui.core.models import LicenseInfo, LicensingPortal, Session
+
+    portal = LicensingPortal(url, "online")
+    session = Session(url, "pro_adv", "Pro Advanced", True, "password", None, time.time() + 3600, time.time())
+    license_info = LicenseInfo("Advanced", {"Spatial Analyst": True, "3D Analyst": False}, "Professional Plus")
+    status = signed_out_status(portal)._replace(active_portal=url, session=session, signed_in=True,
+                                                license=license_info, workstation_alias="bench")
+
+    class StartPageApp(App):
+        CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS["StartScreen"]]
+
+        def get_default_screen(self) -> StartScreen:
+            return StartScreen(status)
+
+    app = StartPageApp()
+    app.call_after_refresh(lambda: app.run_worker(verified_get(url, ca_bundle)))
+    return app
+
+
+def signed_out_status(portal):
+    from tui.service.status import Status
+
+    return Status(licensing_portal=portal, active_portal="", session=None, signed_in=False, license=None,
+                  workstation_alias=None, offline=None, last_username=None, secrets_location="")
+
+
+async def verified_get(url: str, ca_bundle: str) -> None:
+    """What any verified portal call needs, step by step (each step's resident set reported)."""
     import ssl
 
-    app = bare_app()
+    report_resident("first frame")
+    import certifi
 
-    async def get_once() -> None:
-        report_resident("first frame")
-        import certifi
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as tui/portal does: not httpx's CLI
+    import httpx
 
-        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as tui/portal does: not httpx's CLI
-        import httpx
-
-        report_resident("import httpx")
-        context = ssl.create_default_context()
-        report_resident("TLS context: OS store")
-        context.load_verify_locations(certifi.where())
-        context.load_verify_locations(ca_bundle)
-        report_resident("+ certifi and the portal's CA")
-        async with httpx.AsyncClient(verify=context) as client:
-            (await client.get(f"{url}/sharing/rest/info", params={"f": "json"})).raise_for_status()
-            report_resident("client and one GET")
-
-    app.call_after_refresh(lambda: app.run_worker(get_once()))
-    return app
+    report_resident("import httpx")
+    context = ssl.create_default_context()
+    report_resident("TLS context: OS store")
+    context.load_verify_locations(certifi.where())
+    context.load_verify_locations(ca_bundle)
+    report_resident("+ certifi and the portal's CA")
+    async with httpx.AsyncClient(verify=context) as client:
+        (await client.get(f"{url}/sharing/rest/info", params={"f": "json"})).raise_for_status()
+        report_resident("client and one GET")
 
 
 def main() -> int:
     kind = sys.argv[1]
     atexit.register(report_peak_memory)
-    exit_on_first_draw(settle=kind in ("tui-settled", "bare-https"))
+    exit_on_first_draw(settle=kind in ("tui-settled", "bare-https", "start-page-https"))
     headless_runs()
     if kind in ("bare", "bare-form"):
         (bare_app() if kind == "bare" else bare_form_app()).run()
@@ -199,8 +236,8 @@ def main() -> int:
     if kind == "sign-in-window":
         sign_in_window_app().run()
         return 0
-    if kind == "bare-https":
-        bare_https_app(*sys.argv[2:4]).run()
+    if kind in ("bare-https", "start-page-https"):
+        (bare_https_app if kind == "bare-https" else start_page_https_app)(*sys.argv[2:4]).run()
         return 0
     from tui.cli.fast_status import main as entry_point  # what the `allsource-tui` console script runs
 
