@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from tui.ui import bindings as keys
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
+from tui.ui.widgets.restyle import KeptStyles
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown as RichMarkdown
@@ -39,6 +41,10 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [bind(keys.HELP_CLOSE, "close")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept_styles = KeptStyles()  # shown again and again (tui/ui/kept_screens.py)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             # Rich's Markdown is one renderable: it draws at once, where Textual's Markdown builds a widget per block
@@ -48,6 +54,9 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "Help — Esc, F1 or q closes"
         self.query_one("#help").focus()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self.kept_styles.resume(self, event)
 
     def action_close(self) -> None:
         self.dismiss(None)

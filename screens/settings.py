@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -30,6 +31,7 @@ from tui.ui.roles import administers
 from tui.ui.widgets.breakpoints import set_width_breakpoint
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
+from tui.ui.widgets.restyle import KeptStyles
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import identity_line
 
@@ -65,6 +67,7 @@ class SettingsScreen(Screen[None]):
         self.focus_pane = focus_pane
         self.config_path = config_path
         self.tab_ids: list[str] = []  # the side tabs this user has (set in compose)
+        self.kept_styles = KeptStyles()  # shown again and again (tui/ui/kept_screens.py)
 
     def compose(self) -> ComposeResult:
         status = self.status
@@ -106,6 +109,9 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#title", Label).update(f"Settings · {identity_line(self.status)}")
         self.show_tab(self.initial_tab, focus_pane=self.focus_pane)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self.kept_styles.resume(self, event)
 
     # --- tabs ----------------------------------------------------------------------------------------------------
     @property

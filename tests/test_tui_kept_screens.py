@@ -141,3 +141,45 @@ async def test_settings_composes_a_tab_when_first_shown_with_what_changed_before
         await pilot.pause()
         assert app.screen.query_one("#panes", ContentSwitcher).current == "portals"
         assert "https://gis.example.com/portal" in screen_text(app)
+
+
+async def test_a_kept_screen_shown_again_is_restyled_only_after_the_css_changed(make_local_app, monkeypatch):
+    """Textual re-applies the stylesheet to every widget of a screen each time it is pushed; a kept Settings or Help
+    shown again skips that (tui/ui/widgets/restyle.py) — until the theme changed while it was away: then it shows the
+    new theme's colours like the screen under it."""
+    from textual.css.stylesheet import Stylesheet
+
+    styled: list[object] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def counting(self, nodes, animate=False):
+        nodes = list(nodes)
+        styled.extend(node for node in nodes if isinstance(node, SettingsScreen | HelpScreen))
+        return update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counting)
+    app = await signed_in_app(make_local_app)
+    async with app.run_test() as pilot:
+        # The first shows: each composed and styled; Settings once more, as Help's stylesheet came after it.
+        for key in ("s", "escape", "f1", "escape", "s", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        settings, help_screen = app.get_screen("settings"), app.get_screen("help")
+        styled.clear()
+        for key in ("s", "escape", "l", "escape", "f1", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert styled == [], "a kept screen was styled again with the same CSS"
+
+        start = app.screen
+        background = settings.styles.background
+        app.theme = next(name for name in ("textual-light", "nord") if name != app.theme)
+        await pilot.pause()
+        assert start.styles.background != background  # the start page, on the stack, follows at once
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is settings and settings in styled
+        assert settings.styles.background == start.styles.background  # the new theme's, not the old one's
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        assert app.screen is help_screen and help_screen in styled
