@@ -3,9 +3,11 @@ Licensing tab leaves its loading state; the next Esc goes back to the start page
 
 from __future__ import annotations
 
+import pytest
+
 from screens import SettingsScreen, StartScreen
 from screens.licensing_pane import LicensingPane
-from tests.conftest import read_state_toml, settle, wait_until
+from tests.conftest import DEMO_PASSWORD, read_state_toml, settle, wait_until
 from tests.test_tui_settings import started_as
 
 
@@ -30,3 +32,21 @@ async def test_esc_cancels_a_hanging_license_read_and_leaves_the_state_as_it_was
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
+
+
+@pytest.mark.parametrize("closed_by", ["ctrl+q", "the app shutting down"])
+async def test_closing_while_the_portal_hangs_on_the_license_read_exits_cleanly(demo_portal, make_app, closed_by):
+    """The app closes (ctrl+q, or shut down as Pilot does) while the start-up license read hangs on a real HTTPS
+    connection: the read is cancelled with the app, whose screens may already be gone when the cancelled workflow
+    says how it ended, and the app ends with no error."""
+    app = make_app()
+    await app.service.sign_in("pro_adv", DEMO_PASSWORD)
+    demo_portal.faults.set("*/userLicenseType", hang=True)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: any(w.group == "license" and w.is_running for w in app.workers))
+        await pilot.press("s", "escape")
+        await pilot.pause()
+        if closed_by == "ctrl+q":
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+    assert app.return_code in (0, None) and app._exception is None  # None: Pilot shut it down without an exit code

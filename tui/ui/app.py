@@ -75,6 +75,8 @@ class LicenseApp(App[int]):
     def publish_status(self, *, select: str | None = None) -> Status:
         self._statuses.forget()  # a session may also have expired meanwhile: read it again
         status = self.status
+        if not self.screen_stack:  # the App is closing (a workflow cancelled with it ends here)
+            return status
         for screen in self.screen_stack:
             screen.post_message(intents.StatusChanged(status, select=select))
         self.refresh_bindings()
@@ -150,6 +152,8 @@ class LicenseApp(App[int]):
     def report(self, text: str, kind: Kind = "done") -> None:
         """An outcome: kept on the screen's status line; a toast only where there is none (a dialog, the sign-in
         window), so the same sentence is never shown twice (error toasts stay 10 s)."""
+        if not self.screen_stack:  # the App is closing (a workflow cancelled with it ends here)
+            return
         lines = list(self.screen.query("#status").results(StatusLine))
         for line in lines:
             line.show(text, kind)
