@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +25,7 @@ from tui.core.models import LicensingPortal
 from tui.core.settings import PortalKind
 from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
 from tui.ui.widgets.footer import Footer
+from tui.ui.widgets.restyle import KeptStyles
 
 KIND_LABELS: dict[PortalKind, str] = {"online": "ArcGIS Online", "enterprise": "ArcGIS Enterprise"}
 URL_EXAMPLES: dict[PortalKind, str] = {
@@ -32,6 +33,7 @@ URL_EXAMPLES: dict[PortalKind, str] = {
     "enterprise": "https://<host>[:port]/<webadaptor>",
 }
 EXAMPLE_NOTES: dict[PortalKind, str] = {"online": "", "enterprise": " (no www. in the host)"}
+SAVE_GROUP = "licensing-portal-dialog"  # the check-and-save worker (the App's WORKFLOW_GROUPS names it too)
 
 
 def example_text(kind: PortalKind) -> str:
@@ -110,6 +112,7 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         self.kind: PortalKind = current.kind
         self.busy = False
         self.unreachable: tuple[PortalKind, str] | None = None
+        self.kept_styles = KeptStyles()  # the App keeps it and shows it again (tui/ui/kept_screens.py)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -133,6 +136,26 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         yield Footer()
 
     def on_mount(self) -> None:
+        self.url_input.focus()
+        self._refresh_url_feedback()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self.kept_styles.resume(self, event)
+
+    def start_over(self, current: LicensingPortal) -> None:
+        """Shown again (the App keeps this dialog): as if new for ``current``, nothing left of the last time."""
+        self.current, self.kind = current, current.kind
+        self._set_busy(False)
+        self._set_status("")
+        self._set_offer(None)
+        self.query_one("#current", Static).update(f"Current: {current.url} ({current.kind_label})")
+        self.query_one(f"#{current.kind}", KindRadio).value = True
+        self.url_input.placeholder = URL_EXAMPLES[current.kind]
+        self.query_one("#example", Static).update(example_text(current.kind))
+        self.url_input.value = current.url
+        self.url_input.action_end()
+        self.url_input.validate(current.url)
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.url_input.focus()
         self._refresh_url_feedback()
 
@@ -201,6 +224,7 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
             self._save(kind, url, save_if_unreachable=True)
 
     def action_cancel(self) -> None:
+        self.workers.cancel_group(self, SAVE_GROUP)  # kept, not removed: its check must end here
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -208,7 +232,7 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
             return self.unreachable is not None
         return True
 
-    @work(exclusive=True, group="licensing-portal-dialog")
+    @work(exclusive=True, group=SAVE_GROUP)
     async def _save(self, kind: PortalKind, url: str, *, save_if_unreachable: bool) -> None:
         self._set_busy(True)
         self._set_status(f"Checking {url} … (Esc cancels)")

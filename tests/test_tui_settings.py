@@ -139,3 +139,59 @@ async def test_configure_your_licensing_options_then_the_app_closes(make_local_a
     state = read_state_toml(app)
     assert state["licensing_portal"] == {"url": f"{TUI_SNAPSHOT_URL}/portal", "kind": "enterprise"}
     assert "session" not in state
+
+
+async def test_the_licensing_dialog_is_kept_and_starts_over_on_every_f2(make_local_app):
+    """F2 shows the same Licensing dialog again (composed once: README › Figures), as if new each time: the current
+    portal, no error from what was typed last time, no check left running, nothing saved by the abandoned one."""
+    from textual.widgets import Input, RadioButton
+
+    app = await started_as(make_local_app)
+    async with app.run_test() as pilot:
+        await pilot.press("s", "f2")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LicensingPortalDialog)
+        first_look = screen_text(app)
+
+        def shown() -> tuple:
+            return (dialog.query_one("#online", RadioButton).value, dialog.query_one("#url", Input).value,
+                    str(dialog.query_one("#status").render()), dialog.query_one("#ok", Button).disabled,
+                    dialog.has_class("-offer-save"), app.focused is dialog.query_one("#url"))
+
+        fresh = shown()
+        assert fresh == (True, TUI_SNAPSHOT_URL, "", False, False, True)
+        await pilot.press("f4", "ctrl+u")
+        await type_text(pilot, "http://")  # an error under the field, Enterprise chosen
+        assert "Error" in screen_text(app)
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        assert app.screen is dialog and shown() == fresh and screen_text(app) == first_look
+
+        make_local_app.demo.faults.set("*", hang=True)  # the portal never answers the check
+        await pilot.press("f4", "ctrl+u")
+        await type_text(pilot, f"{TUI_SNAPSHOT_URL}/portal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Checking" in screen_text(app) and dialog.query_one("#ok", Button).disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert not [w for w in app.workers if w.group == "licensing-portal-dialog" and not w.is_finished]
+        make_local_app.demo.faults.clear()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is dialog and shown() == fresh and screen_text(app) == first_look
+
+        make_local_app.demo.faults.set("*", hang=True)
+        await pilot.press("f4", "ctrl+u")
+        await type_text(pilot, f"{TUI_SNAPSHOT_URL}/portal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Checking" in screen_text(app)
+        app.show_sign_in("Signed out elsewhere.")  # the App closes every screen (follow_state does so)
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert not [w for w in app.workers if w.group == "licensing-portal-dialog" and not w.is_finished]
+        make_local_app.demo.faults.clear()
+    assert read_state_toml(app).get("licensing_portal", {}).get("kind", "online") == "online"

@@ -26,7 +26,7 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui import intents
 from tui.ui.crash import crash_text
-from tui.ui.kept_screens import open_help, open_settings
+from tui.ui.kept_screens import licensing_portal_dialog, open_help, open_settings
 from tui.ui.palette import Command, LicenseCommands, available_commands
 from tui.ui.status_cache import StatusCache
 from tui.ui.stylesheets import first_screens_stylesheet, read_the_other_stylesheets
@@ -36,6 +36,7 @@ from tui.ui.workflows import offline, portals, session
 
 if TYPE_CHECKING:
     from screens.member_dialog import AdminAction
+    from screens.portal_dialog import LicensingPortalDialog
 
 T = TypeVar("T")
 # Workers that change state.toml themselves and then move on (the App's workflows, the SSO and licensing dialogs'):
@@ -144,8 +145,10 @@ class LicenseApp(App[int]):
             follow_up()
 
     def _show_only(self, screen: Screen[Any]) -> None:
-        """Close every screen and dialog (the App's blank base screen stays at the bottom), then show ``screen``."""
+        """Close every screen and dialog (the App's blank base screen stays at the bottom), then show ``screen``.
+        A kept screen closed here is not removed, so its own work is cancelled as Textual does for a removed one."""
         while len(self.screen_stack) > 2:
+            self.workers.cancel_node(self.screen)
             self.pop_screen()
         self.switch_screen(screen)
 
@@ -173,6 +176,9 @@ class LicenseApp(App[int]):
 
         for section in self.screen.query(OfflineSection):
             section.set_busy(busy, text)
+
+    def licensing_portal_dialog(self) -> LicensingPortalDialog:
+        return licensing_portal_dialog(self, self.service, self.status.licensing_portal)
 
     async def ask(self, dialog: Screen[T]) -> T | None:
         return await self.push_screen_wait(dialog)

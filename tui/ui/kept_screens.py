@@ -5,7 +5,8 @@ Figures is 100 ms; composing Settings took about twice that, laying out the Help
 The kept Settings is bound to one session (who signed in, where, when): its tabs depend on it (an administrator also
 gets Settings › Organization), so another session gets a freshly composed Settings. Everything else on it follows the
 Status: the App posts every new Status to the screens on the stack only, so a kept screen that was away is given the
-current Status when it comes back. Help depends on nothing.
+current Status when it comes back. Help depends on nothing. The Licensing dialog (F2) is kept too and starts over
+from the current licensing portal each time it is shown.
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ from tui.ui.roles import administers
 if TYPE_CHECKING:
     from textual.app import App
 
+    from screens.portal_dialog import LicensingPortalDialog
+    from tui.core.models import LicensingPortal
+    from tui.service.licensing import LicensingService
+
 SETTINGS = "settings"  # the names the kept screens are installed under
 HELP = "help"
+LICENSING_PORTAL = "licensing-portal"
 
 
 def session_key(status: Status) -> tuple[str, str, float, bool] | None:
@@ -75,3 +81,19 @@ def open_help(app: App[int]) -> None:
         return
     app.push_screen(HELP)
     kept.query_one("#help").scroll_home(animate=False)
+
+
+def licensing_portal_dialog(app: App[int], service: LicensingService,
+                            current: LicensingPortal) -> LicensingPortalDialog:
+    """The Licensing dialog for ``current``: the kept one, started over, or (the first time) a new one, then kept."""
+    from screens.portal_dialog import LicensingPortalDialog  # on the first F2
+
+    kept = app.get_screen(LICENSING_PORTAL) if app.is_screen_installed(LICENSING_PORTAL) else None
+    if not isinstance(kept, LicensingPortalDialog):
+        dialog = LicensingPortalDialog(service, current)
+        app.install_screen(dialog, LICENSING_PORTAL)
+        return dialog
+    if kept in app.screen_stack:  # still open (asked for again from the command palette): a screen can't be shown twice
+        return LicensingPortalDialog(service, current)
+    kept.start_over(current)
+    return kept

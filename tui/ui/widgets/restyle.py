@@ -10,6 +10,8 @@ concern when they happen, on or off the screen stack.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.app import App
 from textual.screen import Screen
@@ -30,7 +32,7 @@ class KeptStyles:
     def __init__(self) -> None:
         self.styled_for: CssGeneration | None = None
 
-    def resume(self, screen: Screen[None], event: events.ScreenResume) -> None:
+    def resume(self, screen: Screen[Any], event: events.ScreenResume) -> None:
         # The screen subclass's handler runs before Screen's own, which reads refresh_styles.
         generation = css_generation(screen.app)
         if generation == self.styled_for:

@@ -6,13 +6,16 @@ A Protocol, so workflows never import the App.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.screen import Screen
 
 from tui.service.licensing import LicensingService
 from tui.service.status import Status
 from tui.ui.widgets.status_line import Kind
+
+if TYPE_CHECKING:
+    from screens.portal_dialog import LicensingPortalDialog
 
 T = TypeVar("T")
 
@@ -47,6 +50,9 @@ class Host(Protocol):
 
     def run_after_sign_in(self, then: Callable[[], object]) -> None:
         """Run ``then`` once the user has signed in (the sign-in window is already showing)."""
+
+    def licensing_portal_dialog(self) -> LicensingPortalDialog:
+        """The Licensing dialog, kept by the App, for the current licensing portal."""
 
     async def ask(self, dialog: Screen[T]) -> T | None:
         """Push ``dialog`` and wait for its answer."""

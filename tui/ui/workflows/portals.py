@@ -15,9 +15,8 @@ async def configure_portal(app: Host) -> None:
         app.report(answer.reason, "error")
         return
     from screens.message_dialog import MessageDialog  # each dialog loads when first asked for (cold start)
-    from screens.portal_dialog import LicensingPortalDialog
 
-    portal = await app.ask(LicensingPortalDialog(app.service, app.status.licensing_portal))
+    portal = await app.ask(app.licensing_portal_dialog())
     if portal is None:
         return
     await app.ask(MessageDialog(
