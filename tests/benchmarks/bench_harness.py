@@ -25,13 +25,14 @@ import sys
 import time
 
 
-def report_peak_memory() -> None:
-    """VmHWM: the peak resident set of this program since its exec. (ru_maxrss would also count the parent's
-    memory: Linux carries the pre-exec high-water mark of a forked child into it.)"""
+def report_peak_memory(tag: str = "PEAK") -> None:
+    """VmHWM: the peak resident set of this program since its exec, so far. (ru_maxrss would also count the parent's
+    memory: Linux carries the pre-exec high-water mark of a forked child into it.) ``PEAK`` at exit, ``DRAWN_PEAK`` at
+    the first frame (an app that exits there may still be loading what it started after that frame)."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmHWM:"):
-                sys.stdout.write(f"PEAK {int(line.split()[1])}\n")
+                sys.stdout.write(f"{tag} {int(line.split()[1])}\n")
                 sys.stdout.flush()
 
 
@@ -57,6 +58,7 @@ def exit_on_first_draw(*, settle: bool = False) -> None:
             sys.stdout.write(f"DRAWN {time.time():.6f} {type(screen).__name__}\n")
             sys.stdout.write(f"CPU {time.process_time():.6f}\n")  # this process's CPU time until the first frame
             sys.stdout.flush()
+            report_peak_memory("DRAWN_PEAK")
             if settle:
                 exit_when_settled(self)
             else:
