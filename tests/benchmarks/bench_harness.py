@@ -6,6 +6,7 @@
     python tests/benchmarks/bench_harness.py sign-in-window  # our SignInScreen alone in a bare app (a floor)
     python tests/benchmarks/bench_harness.py tui-settled  # `allsource-tui`, exiting once its start-up work is done
     python tests/benchmarks/bench_harness.py bare-https URL CA  # the bare app + one verified GET with httpx (a floor)
+    python tests/benchmarks/bench_harness.py start-page  # our StartScreen alone in a bare app (a floor)
     python tests/benchmarks/bench_harness.py start-page-https URL CA  # StartScreen alone + the same GET (a floor)
 
 "Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
@@ -168,11 +169,11 @@ def bare_https_app(url: str, ca_bundle: str):
     return app
 
 
-def start_page_https_app(url: str, ca_bundle: str):
-    """The same floor with the start page as designed in place of the bare app's three widgets: screens/start.py's
-    StartScreen (its widgets, stylesheet and the modules it imports) showing a signed-in Status, then the same
-    verified GET. No config.toml, state.toml, LicensingService, workflows or portal client: what is left above it is
-    the app around the page."""
+def start_page_app(url: str = "https://www.arcgis.com"):
+    """The start page alone: screens/start.py's StartScreen (its widgets, stylesheet and the modules it imports)
+    showing a signed-in Status as the only screen of a bare app with the app's stylesheet. No config.toml,
+    state.toml, LicensingService, workflows or portal client: the app's first frame minus this is what the app around
+    the page costs."""
     from pathlib import Path
 
     from textual.app import App
@@ -194,7 +195,13 @@ def start_page_https_app(url: str, ca_bundle: str):
         def get_default_screen(self) -> StartScreen:
             return StartScreen(status)
 
-    app = StartPageApp()
+    return StartPageApp()
+
+
+def start_page_https_app(url: str, ca_bundle: str):
+    """The floor under the start page's memory once its license check is done: the start page alone
+    (``start_page_app``), then, after its first frame, the same verified GET as ``bare_https_app``."""
+    app = start_page_app(url)
     app.call_after_refresh(lambda: app.run_worker(verified_get(url, ca_bundle)))
     return app
 
@@ -235,8 +242,8 @@ def main() -> int:
     if kind in ("bare", "bare-form"):
         (bare_app() if kind == "bare" else bare_form_app()).run()
         return 0
-    if kind == "sign-in-window":
-        sign_in_window_app().run()
+    if kind in ("sign-in-window", "start-page"):
+        (sign_in_window_app() if kind == "sign-in-window" else start_page_app()).run()
         return 0
     if kind in ("bare-https", "start-page-https"):
         (bare_https_app if kind == "bare-https" else start_page_https_app)(*sys.argv[2:4]).run()

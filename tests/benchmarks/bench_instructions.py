@@ -19,6 +19,7 @@ from bench_common import Row
 KINDS = (("tui_first", "cold start to first screen: sign-in window"),
          ("bare_form", "floor: the bare app with the sign-in window's Textual widgets"),
          ("window", "floor: the sign-in window as designed, alone in a bare app"),
+         ("page", "floor: the start page as designed, alone in a bare app"),
          ("status", "status --json"))
 
 

@@ -93,6 +93,7 @@ def child_commands(portal, root: Path) -> dict[str, tuple[list[str], dict[str, s
         "bare": ([sys.executable, str(HARNESS), "bare"], envs["first"]),
         "bare_form": ([sys.executable, str(HARNESS), "bare-form"], envs["first"]),
         "window": ([sys.executable, str(HARNESS), "sign-in-window"], envs["first"]),
+        "page": ([sys.executable, str(HARNESS), "start-page"], envs["first"]),
         "bare_https": ([sys.executable, str(HARNESS), "bare-https", portal.url, str(portal.ca_path)], envs["first"]),
         "start_page_https": ([sys.executable, str(HARNESS), "start-page-https", portal.url, str(portal.ca_path)],
                              envs["first"]),
@@ -141,6 +142,10 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
     table.append(Row("floor for the sign-in window as designed: SignInScreen alone in a bare app (its widgets, "
                      "stylesheet and imports; no config, state, service or workflows)", window * 1000, bare * 1000,
                      "ms", "(reference)", True, "not a target: the window itself, without the app around it"))
+    page = median([r.first_draw for r in results["page"]])
+    table.append(Row("floor for the start page as designed: StartScreen alone in a bare app (its widgets, stylesheet "
+                     "and imports; no config, state, service or workflows)", page * 1000, bare * 1000, "ms",
+                     "(reference)", True, "not a target: the page itself, without the app around it"))
     status = median([r.exit for r in results["status"]])
     heavy = heavy_note.rsplit(":", 1)[-1].strip()
     table.append(Row("status --json (no network), spawn to exit", status * 1000, bare * 1000, "ms", "<= 0.25x",
