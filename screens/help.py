@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tui.ui import bindings as keys
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
-from tui.ui.widgets.restyle import KeptStyles
+from tui.ui.widgets.restyle import ScreenStyles
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown as RichMarkdown
@@ -43,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.kept_styles = KeptStyles()  # shown again and again (tui/ui/kept_screens.py)
+        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
@@ -52,11 +52,12 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.styles_for_css.mounted(self)
         self.query_one("#help").border_title = "Help — Esc, F1 or q closes"
         self.query_one("#help").focus()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.kept_styles.resume(self, event)
+        self.styles_for_css.resume(self, event)
 
     def action_close(self) -> None:
         self.dismiss(None)

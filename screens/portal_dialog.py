@@ -25,7 +25,7 @@ from tui.core.models import LicensingPortal
 from tui.core.settings import PortalKind
 from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
 from tui.ui.widgets.footer import Footer
-from tui.ui.widgets.restyle import KeptStyles
+from tui.ui.widgets.restyle import ScreenStyles
 
 KIND_LABELS: dict[PortalKind, str] = {"online": "ArcGIS Online", "enterprise": "ArcGIS Enterprise"}
 URL_EXAMPLES: dict[PortalKind, str] = {
@@ -112,7 +112,7 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         self.kind: PortalKind = current.kind
         self.busy = False
         self.unreachable: tuple[PortalKind, str] | None = None
-        self.kept_styles = KeptStyles()  # the App keeps it and shows it again (tui/ui/kept_screens.py)
+        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -136,11 +136,12 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         yield Footer()
 
     def on_mount(self) -> None:
+        self.styles_for_css.mounted(self)
         self.url_input.focus()
         self._refresh_url_feedback()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.kept_styles.resume(self, event)
+        self.styles_for_css.resume(self, event)
 
     def start_over(self, current: LicensingPortal) -> None:
         """Shown again (the App keeps this dialog): as if new for ``current``, nothing left of the last time."""

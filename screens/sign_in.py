@@ -7,6 +7,7 @@ keep answering meanwhile. The App shows its progress and failure here with ``set
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -24,6 +25,7 @@ from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.hand_off_input import HandOffInput
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
+from tui.ui.widgets.restyle import ScreenStyles
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import try_next
 
@@ -47,6 +49,7 @@ class SignInScreen(Screen[None]):
         self.notice = notice
         self.demo_hint = demo_hint
         self.attempt: Worker[None] | None = None  # the App's sign-in worker for this form
+        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         status = self.status
@@ -81,6 +84,12 @@ class SignInScreen(Screen[None]):
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
         yield Footer(compact=True)  # whole at 60 columns
+
+    def on_mount(self) -> None:
+        self.styles_for_css.mounted(self)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self.styles_for_css.resume(self, event)
 
     # --- typed access to the fields ------------------------------------------------------------------------------
     @property

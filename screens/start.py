@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -14,6 +15,7 @@ from tui.ui import bindings as keys
 from tui.ui.intents import ShowSignIn, StatusChanged
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
+from tui.ui.widgets.restyle import ScreenStyles
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import KEY, identity_line, license_summary, tls_mark
 
@@ -30,6 +32,7 @@ class StartScreen(Screen[None]):
         super().__init__()
         self.status = status
         self.notice = notice
+        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -47,8 +50,12 @@ class StartScreen(Screen[None]):
         yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
+        self.styles_for_css.mounted(self)
         self.query_one("#summary").border_title = "ArcGIS AllSource"
         self.show_status(self.status)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self.styles_for_css.resume(self, event)
 
     def on_status_changed(self, event: StatusChanged) -> None:
         self.show_status(event.status)

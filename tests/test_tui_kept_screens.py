@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import ContentSwitcher, Label
 
-from screens import HelpScreen, SettingsScreen, StartScreen
+from screens import HelpScreen, SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, screen_text, settle, sign_in_with_keys
 
 
@@ -183,3 +184,29 @@ async def test_a_kept_screen_shown_again_is_restyled_only_after_the_css_changed(
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert app.screen is help_screen and help_screen in styled
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+async def test_the_first_screen_is_styled_once_as_it_mounts_not_again_when_shown(make_local_app, monkeypatch,
+                                                                                 signed_in):
+    """Textual styles the widgets as they mount and again, all of them, when the screen is shown; with the CSS
+    unchanged the second pass is skipped (tui/ui/widgets/restyle.py): ~9 ms of the sign-in window's cold start.
+    The screen still shows its stylesheet's styles (start.tcss's and sign_in.tcss's round borders)."""
+    from textual.screen import Screen
+
+    shown: list[tuple[str, bool]] = []
+    resume = Screen._on_screen_resume
+
+    def recording(self, event):
+        shown.append((type(self).__name__, event.refresh_styles))
+        return resume(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", recording)
+    app = await signed_in_app(make_local_app) if signed_in else make_local_app(check_license_at_start=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, StartScreen if signed_in else SignInScreen)
+        assert (type(first).__name__, False) in shown and (type(first).__name__, True) not in shown
+        box = first.query_one("#summary" if signed_in else "#form")
+        assert box.styles.border_top[0] == "round" and box.size.width > 0
