@@ -139,24 +139,11 @@ def sign_in_window_app():
     as the only screen of a bare app with the app's stylesheet, showing a signed-out Status; no config.toml, no
     state.toml, no LicensingService, no workflows. The app's first frame minus this is what the app around the window
     costs."""
-    from pathlib import Path
-
-    from textual.app import App
-
-    import screens
-    import tui.ui
     from screens.sign_in import SignInScreen
     from tui.core.models import LicensingPortal
 
     status = signed_out_status(LicensingPortal("https://www.arcgis.com", "online"))
-
-    class WindowApp(App):
-        CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS["SignInScreen"]]
-
-        def get_default_screen(self) -> SignInScreen:
-            return SignInScreen(status)
-
-    return WindowApp()
+    return screen_alone_app("SignInScreen", lambda: SignInScreen(status))
 
 
 def bare_https_app(url: str, ca_bundle: str):
@@ -174,12 +161,6 @@ def start_page_app(url: str = "https://www.arcgis.com"):
     showing a signed-in Status as the only screen of a bare app with the app's stylesheet. No config.toml,
     state.toml, LicensingService, workflows or portal client: the app's first frame minus this is what the app around
     the page costs."""
-    from pathlib import Path
-
-    from textual.app import App
-
-    import screens
-    import tui.ui
     from screens.start import StartScreen
     from tui.core.models import LicenseInfo, LicensingPortal, Session
 
@@ -188,14 +169,26 @@ def start_page_app(url: str = "https://www.arcgis.com"):
     license_info = LicenseInfo("Advanced", {"Spatial Analyst": True, "3D Analyst": False}, "Professional Plus")
     status = signed_out_status(portal)._replace(active_portal=url, session=session, signed_in=True,
                                                 license=license_info, workstation_alias="bench")
+    return screen_alone_app("StartScreen", lambda: StartScreen(status))
 
-    class StartPageApp(App):
-        CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS["StartScreen"]]
 
-        def get_default_screen(self) -> StartScreen:
-            return StartScreen(status)
+def screen_alone_app(name: str, make_screen):
+    """A bare app whose only screen is ``make_screen()`` (our screen class ``name``), styled by the app's stylesheet
+    and that screen's own, as LicenseApp styles it."""
+    from pathlib import Path
 
-    return StartPageApp()
+    from textual.app import App
+
+    import screens
+    import tui.ui
+
+    class ScreenAloneApp(App):
+        CSS_PATH = [Path(tui.ui.__file__).with_name("app.tcss"), screens.STYLESHEETS[name]]
+
+        def get_default_screen(self):
+            return make_screen()
+
+    return ScreenAloneApp()
 
 
 def start_page_https_app(url: str, ca_bundle: str):
