@@ -19,6 +19,7 @@ from textual.widgets import Input
 # class they define costs time before the first frame).
 from screens.sign_in import SignInScreen
 from screens.start import StartScreen
+from tui.core import collector
 from tui.core.models import LicenseInfo
 from tui.service.actions import Action, availability
 from tui.service.licensing import LicensingService
@@ -91,6 +92,7 @@ class LicenseApp(App[int]):
         for warning in status.config_warnings:  # also listed in Settings › About
             self.notify(warning, title="config.toml", severity="warning", timeout=20, markup=False)
         self.call_after_refresh(read_the_other_stylesheets, self)
+        self.call_after_refresh(collector.resume_after_start)
         if status.checkout_interrupted:  # after the first screen is up, so the outcome lands on its status line
             self.call_after_refresh(lambda: self.run_workflow(offline.recover_checkout(self), offline.OFFLINE_GROUP))
         if not status.can_start_without_sign_in:
