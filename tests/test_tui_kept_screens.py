@@ -9,6 +9,7 @@ import re
 import pytest
 from textual.widgets import ContentSwitcher, Label
 
+import screens
 from screens import HelpScreen, SettingsScreen, SignInScreen, StartScreen
 from tests.conftest import DEMO_PASSWORD, screen_text, settle, sign_in_with_keys
 
@@ -184,6 +185,37 @@ async def test_a_kept_screen_shown_again_is_restyled_only_after_the_css_changed(
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert app.screen is help_screen and help_screen in styled
+
+
+async def test_the_other_stylesheets_read_between_the_first_screen_s_mount_and_show_style_it_once_not_twice(
+        make_local_app, monkeypatch):
+    """The other screens' stylesheets are read just after the first frame (tui/ui/stylesheets.py), and Textual may
+    run that between the first screen's mount and its first show. The read styles every widget of the app with the
+    new CSS, so the show must not style them all again (it did, now and then: a flaky first-screen test)."""
+    from textual.screen import Screen
+
+    from tui.ui import stylesheets
+
+    shown: list[tuple[str, bool]] = []
+    resume, mounted = Screen._on_screen_resume, SignInScreen.on_mount
+
+    def recording(self, event):
+        shown.append((type(self).__name__, event.refresh_styles))
+        return resume(self, event)
+
+    def mounted_then_the_other_stylesheets_read(self) -> None:  # the race, made certain
+        mounted(self)
+        stylesheets.read_the_other_stylesheets(self.app)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", recording)
+    monkeypatch.setattr(SignInScreen, "on_mount", mounted_then_the_other_stylesheets_read)
+    app = make_local_app(check_license_at_start=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert [refresh for name, refresh in shown if name == "SignInScreen"] == [False]
+        assert all(path in app.css_path for path in screens.STYLESHEETS.values())  # they were read, at that moment
+        assert app.screen.query_one("#form").styles.border_top[0] == "round"
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

@@ -14,6 +14,7 @@ from textual.app import App
 
 import screens
 from tui.service.status import Status
+from tui.ui.widgets.restyle import whole_app_styled
 
 
 def first_screens_stylesheet(status: Status) -> Path:
@@ -27,3 +28,4 @@ def read_the_other_stylesheets(app: App) -> None:
     app.stylesheet.parse()  # only the new sources: the ones read at start come from the parse cache
     app.stylesheet.update(app)
     app.css_path.extend(unread)
+    whole_app_styled(app)

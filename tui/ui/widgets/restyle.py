@@ -13,6 +13,7 @@ when they happen, on or off the screen stack; a screen's width class (tui/ui/wid
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from textual import events
 from textual.app import App
@@ -36,6 +37,7 @@ class ScreenStyles:
     def mounted(self, screen: Screen[Any]) -> None:
         """The screen's widgets have mounted, each styled with the CSS of now."""
         self.styled_for = css_generation(screen.app)
+        _trackers[screen] = self
 
     def resume(self, screen: Screen[Any], event: events.ScreenResume) -> None:
         # The screen subclass's handler runs before Screen's own, which reads refresh_styles.
@@ -43,3 +45,15 @@ class ScreenStyles:
         if generation == self.styled_for:
             event.refresh_styles = False
         self.styled_for = generation
+
+
+_trackers: WeakKeyDictionary[Screen[Any], ScreenStyles] = WeakKeyDictionary()
+
+
+def whole_app_styled(app: App[object]) -> None:
+    """``Stylesheet.update(app)`` has just styled every widget of ``app`` with the CSS of now: the screens on its
+    stack need no second pass when they are shown. (The other screens' stylesheets are read this way just after the
+    first frame, which may come between the first screen's mount and its first show.)"""
+    for screen in app.screen_stack:
+        if (tracker := _trackers.get(screen)) is not None:
+            tracker.styled_for = css_generation(app)
