@@ -28,7 +28,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """A test process holds every test module's imports (Textual, hypothesis, the app) for its whole life, and
     Python's full collections walked them again and again: 3.2 s of the 30 CPU-seconds of five Pilot-heavy test files
     in one process. Frozen after collection, and with the young generation collected every 20 000 allocations instead
-    of 700, that was 1.5 s. The app's own start does the same in its way (tui/core/collector.py)."""
+    of 700, that was 1.5 s. (The app pauses the collector while it starts, for that reason: tui/core/collector.py.)"""
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)

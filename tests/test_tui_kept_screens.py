@@ -187,11 +187,17 @@ async def test_a_kept_screen_shown_again_is_restyled_only_after_the_css_changed(
         assert app.screen is help_screen and help_screen in styled
 
 
-async def test_the_other_stylesheets_read_between_the_first_screen_s_mount_and_show_style_it_once_not_twice(
-        make_local_app, monkeypatch):
-    """The other screens' stylesheets are read just after the first frame (tui/ui/stylesheets.py), and Textual may
-    run that between the first screen's mount and its first show. The read styles every widget of the app with the
-    new CSS, so the show must not style them all again (it did, now and then: a flaky first-screen test)."""
+class LateWidget(Label):
+    DEFAULT_CSS = "LateWidget { color: red; }"
+
+
+@pytest.mark.parametrize("between", ["the other stylesheets are read", "a new widget class's DEFAULT_CSS is added"])
+async def test_the_first_screen_is_shown_without_a_second_styling_whatever_comes_between_its_mount_and_show(
+        make_local_app, monkeypatch, between):
+    """Between the first screen's mount and its first show Textual may run the read of the other screens'
+    stylesheets (tui/ui/stylesheets.py), which styles every widget with the new CSS, or mount the first widget of a
+    class it has not seen (the Footer's keys), adding that class's DEFAULT_CSS. Neither leaves the screen's styles
+    stale, so the show must not style it all again (it did, now and then: a flaky first-screen test)."""
     from textual.screen import Screen
 
     from tui.ui import stylesheets
@@ -203,19 +209,25 @@ async def test_the_other_stylesheets_read_between_the_first_screen_s_mount_and_s
         shown.append((type(self).__name__, event.refresh_styles))
         return resume(self, event)
 
-    def mounted_then_the_other_stylesheets_read(self) -> None:  # the race, made certain
+    def mounted_then_something_between(self) -> None:  # the race, made certain
         mounted(self)
-        stylesheets.read_the_other_stylesheets(self.app)
+        if between == "the other stylesheets are read":
+            stylesheets.read_the_other_stylesheets(self.app)
+        else:
+            self.mount(LateWidget("late"))
 
     monkeypatch.setattr(Screen, "_on_screen_resume", recording)
-    monkeypatch.setattr(SignInScreen, "on_mount", mounted_then_the_other_stylesheets_read)
+    monkeypatch.setattr(SignInScreen, "on_mount", mounted_then_something_between)
     app = make_local_app(check_license_at_start=False)
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         assert [refresh for name, refresh in shown if name == "SignInScreen"] == [False]
-        assert all(path in app.css_path for path in screens.STYLESHEETS.values())  # they were read, at that moment
         assert app.screen.query_one("#form").styles.border_top[0] == "round"
+        if between == "the other stylesheets are read":
+            assert all(path in app.css_path for path in screens.STYLESHEETS.values())
+        else:
+            assert app.screen.query_one(LateWidget).styles.color.rgb == (255, 0, 0)  # styled as it mounted
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

@@ -24,8 +24,12 @@ CssGeneration = tuple[str, bool | None, int]
 
 def css_generation(app: App[object]) -> CssGeneration:
     """What the styles of every widget follow from: the theme (its colours and variables), whether ANSI colours are
-    used, and the stylesheets read so far (Textual reads a screen's own the first time it is shown)."""
-    return app.theme, app.ansi_color, len(app.stylesheet.source)
+    used, and the stylesheets read so far (Textual reads a screen's own the first time it is shown).
+
+    A widget class's DEFAULT_CSS does not count: Textual adds it when the first widget of that class mounts (the
+    Footer's keys, often just after their screen's own mount), styles that widget with it, and restyles nothing
+    else for it."""
+    return app.theme, app.ansi_color, sum(1 for source in app.stylesheet.source.values() if not source.is_defaults)
 
 
 class ScreenStyles:
