@@ -67,30 +67,29 @@ async def test_the_start_pages_top_line_wraps_so_the_portal_stays_visible(make_l
         assert rendered_text(identity).replace(" ", "") == "AveryPro(pro_adv)·https://127.0.0.1:8443"
 
 
-async def test_the_sign_in_window_is_styled_for_its_width_from_the_first_frame(make_local_app):
+async def test_the_sign_in_window_is_styled_for_its_width_from_the_first_frame(make_local_app, monkeypatch):
     """The breakpoint class is set in compose (tui/ui/widgets/breakpoints.py), before the first styling, so the first
     Resize has nothing to restyle; later resizes still move it."""
     from screens.sign_in import SignInScreen
 
     seen_at_mount: list[set[str]] = []
-    original_on_mount = SignInScreen._on_mount
+    original_on_mount = SignInScreen._on_mount  # inherited: SignInScreen's own on_mount must still run
 
     def record(screen, event) -> None:
         seen_at_mount.append(set(screen.classes))
         original_on_mount(screen, event)
 
     app = make_local_app()
-    SignInScreen._on_mount = record  # type: ignore[method-assign]
-    try:
-        async with app.run_test(size=NARROW) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, SignInScreen)
-            assert {"-narrow"} <= seen_at_mount[0] and "-wide" not in seen_at_mount[0]
-            sign_in, configure = app.screen.query_one("#sign-in"), app.screen.query_one("#configure")
-            assert configure.region.y > sign_in.region.y  # stacked: both labels whole at 60 columns
-            await pilot.resize_terminal(100, 30)
-            await settle(pilot)
-            assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
-            assert app.screen.query_one("#configure").region.y == app.screen.query_one("#sign-in").region.y
-    finally:
-        SignInScreen._on_mount = original_on_mount  # type: ignore[method-assign]
+    # monkeypatch, not assignment: undone, it deletes the attribute again. A plain restore left Screen's _on_mount in
+    # SignInScreen's own dict, where Textual looks first, so SignInScreen.on_mount never ran again in that process.
+    monkeypatch.setattr(SignInScreen, "_on_mount", record)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert {"-narrow"} <= seen_at_mount[0] and "-wide" not in seen_at_mount[0]
+        sign_in, configure = app.screen.query_one("#sign-in"), app.screen.query_one("#configure")
+        assert configure.region.y > sign_in.region.y  # stacked: both labels whole at 60 columns
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
+        assert app.screen.query_one("#configure").region.y == app.screen.query_one("#sign-in").region.y
