@@ -111,7 +111,8 @@ def test_a_start_that_ends_before_its_first_frame_switches_the_collector_back_on
     frozen = gc.get_freeze_count()
     assert start_tui() == (2 if ending == "raises" else 0)
     assert seen == [False]  # paused while it started
-    assert gc.isenabled() and gc.get_freeze_count() == frozen  # back on, and nothing of the test process frozen
+    # back on, and nothing of the test process frozen (frozen objects that die meanwhile leave the count)
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen
     assert ("expected '='" in capsys.readouterr().err) == (ending == "raises")
 
 
@@ -120,7 +121,7 @@ async def test_an_app_that_start_tui_did_not_start_leaves_the_collector_alone(ma
     app = make_local_app(check_license_at_start=False)
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        assert gc.isenabled() and gc.get_freeze_count() <= frozen  # nothing frozen (the dead leave the count)
 
 
 async def test_the_start_page_is_drawn_before_the_license_check_loads_the_http_stack(tmp_path, make_local_app):
