@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.ui import bindings as keys
+from tui.ui.widgets import restyle
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
-from tui.ui.widgets.restyle import ScreenStyles
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown as RichMarkdown
@@ -41,10 +41,6 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [bind(keys.HELP_CLOSE, "close")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
-
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             # Rich's Markdown is one renderable: it draws at once, where Textual's Markdown builds a widget per block
@@ -52,12 +48,12 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.styles_for_css.mounted(self)
+        restyle.mounted(self)  # styled again when shown only after a CSS change
         self.query_one("#help").border_title = "Help — Esc, F1 or q closes"
         self.query_one("#help").focus()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.styles_for_css.resume(self, event)
+        restyle.resume(self, event)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -24,8 +24,8 @@ from tui.core.errors import AllSourceError, PortalUnreachable, PortalUrlError
 from tui.core.models import LicensingPortal
 from tui.core.settings import PortalKind
 from tui.core.urls import normalize_portal_url, validate_portal_url_as_you_type
+from tui.ui.widgets import restyle
 from tui.ui.widgets.footer import Footer
-from tui.ui.widgets.restyle import ScreenStyles
 
 KIND_LABELS: dict[PortalKind, str] = {"online": "ArcGIS Online", "enterprise": "ArcGIS Enterprise"}
 URL_EXAMPLES: dict[PortalKind, str] = {
@@ -112,7 +112,6 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         self.kind: PortalKind = current.kind
         self.busy = False
         self.unreachable: tuple[PortalKind, str] | None = None
-        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -136,12 +135,12 @@ Type the URL; the line under it says whether it is valid. **Enter** checks the p
         yield Footer()
 
     def on_mount(self) -> None:
-        self.styles_for_css.mounted(self)
+        restyle.mounted(self)  # styled again when shown only after a CSS change
         self.url_input.focus()
         self._refresh_url_feedback()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.styles_for_css.resume(self, event)
+        restyle.resume(self, event)
 
     def start_over(self, current: LicensingPortal) -> None:
         """Shown again (the App keeps this dialog): as if new for ``current``, nothing left of the last time."""

@@ -28,10 +28,10 @@ from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import CancelLicenseCheck, RefreshLicense, StatusChanged
 from tui.ui.roles import administers
+from tui.ui.widgets import restyle
 from tui.ui.widgets.breakpoints import set_width_breakpoint
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
-from tui.ui.widgets.restyle import ScreenStyles
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import identity_line
 
@@ -67,7 +67,6 @@ class SettingsScreen(Screen[None]):
         self.focus_pane = focus_pane
         self.config_path = config_path
         self.tab_ids: list[str] = []  # the side tabs this user has (set in compose)
-        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         status = self.status
@@ -107,12 +106,12 @@ class SettingsScreen(Screen[None]):
         panes.current = tab
 
     def on_mount(self) -> None:
-        self.styles_for_css.mounted(self)
+        restyle.mounted(self)  # styled again when shown only after a CSS change
         self.query_one("#title", Label).update(f"Settings · {identity_line(self.status)}")
         self.show_tab(self.initial_tab, focus_pane=self.focus_pane)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.styles_for_css.resume(self, event)
+        restyle.resume(self, event)
 
     # --- tabs ----------------------------------------------------------------------------------------------------
     @property

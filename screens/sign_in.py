@@ -19,13 +19,13 @@ from tui.core.errors import AllSourceError, InvalidCredentials
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import BackToStart, ConfigurePortal, SignIn, SignInWithSso, StatusChanged, Troubleshoot
+from tui.ui.widgets import restyle
 from tui.ui.widgets.breakpoints import set_width_breakpoint
 from tui.ui.widgets.checkbox import SpaceCheckbox
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.hand_off_input import HandOffInput
 from tui.ui.widgets.keys import bind
 from tui.ui.widgets.progress import Progress
-from tui.ui.widgets.restyle import ScreenStyles
 from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import try_next
 
@@ -49,7 +49,6 @@ class SignInScreen(Screen[None]):
         self.notice = notice
         self.demo_hint = demo_hint
         self.attempt: Worker[None] | None = None  # the App's sign-in worker for this form
-        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         status = self.status
@@ -86,10 +85,10 @@ class SignInScreen(Screen[None]):
         yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
-        self.styles_for_css.mounted(self)
+        restyle.mounted(self)  # styled again when shown only after a CSS change
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.styles_for_css.resume(self, event)
+        restyle.resume(self, event)
 
     # --- typed access to the fields ------------------------------------------------------------------------------
     @property

@@ -13,9 +13,9 @@ from tui.service.actions import Action, availability
 from tui.service.status import Status
 from tui.ui import bindings as keys
 from tui.ui.intents import ShowSignIn, StatusChanged
+from tui.ui.widgets import restyle
 from tui.ui.widgets.footer import Footer
 from tui.ui.widgets.keys import bind
-from tui.ui.widgets.restyle import ScreenStyles
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.text import KEY, identity_line, license_summary, tls_mark
 
@@ -32,7 +32,6 @@ class StartScreen(Screen[None]):
         super().__init__()
         self.status = status
         self.notice = notice
-        self.styles_for_css = ScreenStyles()  # styled again only after a CSS change
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -50,12 +49,12 @@ class StartScreen(Screen[None]):
         yield Footer(compact=True)  # whole at 60 columns
 
     def on_mount(self) -> None:
-        self.styles_for_css.mounted(self)
+        restyle.mounted(self)  # styled again when shown only after a CSS change
         self.query_one("#summary").border_title = "ArcGIS AllSource"
         self.show_status(self.status)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        self.styles_for_css.resume(self, event)
+        restyle.resume(self, event)
 
     def on_status_changed(self, event: StatusChanged) -> None:
         self.show_status(event.status)

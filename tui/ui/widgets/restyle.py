@@ -32,26 +32,22 @@ def css_generation(app: App[object]) -> CssGeneration:
     return app.theme, app.ansi_color, sum(1 for source in app.stylesheet.source.values() if not source.is_defaults)
 
 
-class ScreenStyles:
-    """Owned by a screen whose ``on_mount`` calls ``mounted`` and whose ``on_screen_resume`` calls ``resume``."""
-
-    def __init__(self) -> None:
-        self.styled_for: CssGeneration | None = None
-
-    def mounted(self, screen: Screen[Any]) -> None:
-        """The screen's widgets have mounted, each styled with the CSS of now."""
-        self.styled_for = css_generation(screen.app)
-        _trackers[screen] = self
-
-    def resume(self, screen: Screen[Any], event: events.ScreenResume) -> None:
-        # The screen subclass's handler runs before Screen's own, which reads refresh_styles.
-        generation = css_generation(screen.app)
-        if generation == self.styled_for:
-            event.refresh_styles = False
-        self.styled_for = generation
+# The CSS each screen's widgets were last styled for; a screen calls ``mounted`` in its on_mount and ``resume`` in its
+# on_screen_resume.
+_styled_for: WeakKeyDictionary[Screen[Any], CssGeneration] = WeakKeyDictionary()
 
 
-_trackers: WeakKeyDictionary[Screen[Any], ScreenStyles] = WeakKeyDictionary()
+def mounted(screen: Screen[Any]) -> None:
+    """The screen's widgets have mounted, each styled with the CSS of now."""
+    _styled_for[screen] = css_generation(screen.app)
+
+
+def resume(screen: Screen[Any], event: events.ScreenResume) -> None:
+    # The screen subclass's handler runs before Screen's own, which reads refresh_styles.
+    generation = css_generation(screen.app)
+    if _styled_for.get(screen) == generation:
+        event.refresh_styles = False
+    _styled_for[screen] = generation
 
 
 def whole_app_styled(app: App[object]) -> None:
@@ -59,5 +55,5 @@ def whole_app_styled(app: App[object]) -> None:
     stack need no second pass when they are shown. (The other screens' stylesheets are read this way just after the
     first frame, which may come between the first screen's mount and its first show.)"""
     for screen in app.screen_stack:
-        if (tracker := _trackers.get(screen)) is not None:
-            tracker.styled_for = css_generation(app)
+        if screen in _styled_for:
+            _styled_for[screen] = css_generation(app)
