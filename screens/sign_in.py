@@ -30,6 +30,11 @@ from tui.ui.widgets.status_line import Kind, StatusLine
 from tui.ui.widgets.text import try_next
 
 
+def titled(field: Input, title: str) -> Input:
+    field.border_title = title
+    return field
+
+
 class SignInScreen(Screen[None]):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#username"
@@ -61,25 +66,20 @@ class SignInScreen(Screen[None]):
             with Vertical(id="form") as form:
                 form.border_title = "ArcGIS Sign In"
                 yield Label(f"Licensing portal: {portal.url} ({portal.kind_label})", id="portal-url", markup=False)
-                with Horizontal(classes="field"):
-                    yield Label("Username", classes="field-label")
-                    yield HandOffInput(status.last_username or "", next_field="password",
-                                       placeholder="your ArcGIS username", id="username")
-                with Horizontal(classes="field"):
-                    yield Label("Password", classes="field-label")
-                    yield Input(password=True, placeholder="your password (hidden)", id="password")
+                # Each field's label is its border's title: it stays in view while the field holds text, and the
+                # window needs no row of label widgets (each widget is time before the first frame).
+                yield titled(HandOffInput(status.last_username or "", next_field="password",
+                                          placeholder="your ArcGIS username", id="username"), "Username")
+                yield titled(Input(password=True, placeholder="your password (hidden)", id="password"), "Password")
                 yield SpaceCheckbox("Sign in automatically", value=True, id="auto", compact=True)
                 with Horizontal(id="buttons"):
                     yield Button(Content("Sign In [Enter]"), id="sign-in", variant="primary", compact=True)
                     yield Button(Content("Configure your licensing options [F2]"), id="configure", compact=True)
-                with Horizontal(id="sso-buttons"):
-                    yield Button(Content("Sign in with your organization (SSO) [F3]"), id="sso", compact=True)
+                yield Button(Content("Sign in with your organization (SSO) [F3]"), id="sso", compact=True)
                 yield Progress(id="progress")
                 yield StatusLine(self.notice, id="error")
                 yield StatusLine("", id="try-next")
-                troubleshoot = Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True)
-                troubleshoot.display = False  # offered once a sign-in fails for a reason it can look into
-                yield troubleshoot
+                # The Troubleshoot button is mounted when a sign-in first fails for a reason it can look into.
             if self.demo_hint:
                 yield Label(self.demo_hint, id="demo-hint", markup=False)
         yield Footer(compact=True)  # whole at 60 columns
@@ -152,7 +152,7 @@ class SignInScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "troubleshoot":
-            return self.query_one("#troubleshoot").display  # offered with every sign-in error but a wrong password
+            return self.troubleshoot_offered  # with every sign-in error but a wrong password
         if action == "cancel_sign_in":
             return self.signing_in  # hidden from the Footer unless a sign-in is pending
         if action == "back":  # working offline, the window is optional: Esc returns to the start page
@@ -170,7 +170,8 @@ class SignInScreen(Screen[None]):
     # --- what the App shows here ---------------------------------------------------------------------------------
     def show_failure(self, error: AllSourceError) -> None:
         self._show_problem(error.user_message, try_next(error))
-        self.query_one("#troubleshoot").display = not isinstance(error, InvalidCredentials)
+        if not isinstance(error, InvalidCredentials):
+            self._offer_troubleshoot()
         self.refresh_bindings()
         self.password.value = ""
         self.password.focus()
@@ -178,7 +179,19 @@ class SignInScreen(Screen[None]):
     def _show_problem(self, text: str, advice: str, *, kind: Kind = "error") -> None:
         self.error_line.show(text, kind)
         self.query_one("#try-next", StatusLine).show(advice)
-        self.query_one("#troubleshoot").display = False
+        for button in self.query("#troubleshoot"):
+            button.display = False
+
+    @property
+    def troubleshoot_offered(self) -> bool:
+        return any(button.display for button in self.query("#troubleshoot"))
+
+    def _offer_troubleshoot(self) -> None:
+        offered = self.query("#troubleshoot")
+        if offered:
+            offered.first().display = True
+        else:
+            self.query_one("#form").mount(Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True))
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         if not self.is_mounted:

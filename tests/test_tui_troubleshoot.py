@@ -70,7 +70,7 @@ async def test_a_wrong_password_does_not_offer_troubleshoot(make_app):
 
 
 @pytest.mark.e2e
-async def test_troubleshoot_goes_away_when_the_next_attempt_starts(make_app):
+async def test_troubleshoot_goes_away_when_the_next_attempt_starts_and_comes_back_once_when_it_fails(make_app):
     app = make_app(portal_url=closed_port_url(), max_retries=1)  # one retry, not three (~1.75 s of jittered backoff)
     async with app.run_test(size=(100, 40)) as pilot:
         await sign_in_with_keys(pilot, "pro_adv")
@@ -78,6 +78,9 @@ async def test_troubleshoot_goes_away_when_the_next_attempt_starts(make_app):
         app.screen.set_busy(True, "Signing in…")
         await pilot.pause()
         assert not offered(app)
+        app.screen.set_busy(False)
+        await sign_in_with_keys(pilot, "pro_adv")  # fails again: the same button is offered again
+        assert offered(app) and len(app.screen.query("#troubleshoot")) == 1
 
 
 async def test_a_long_report_fits_60x20_scrolls_and_is_plain_text():
