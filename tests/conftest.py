@@ -24,6 +24,12 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return min(3 * cores, 16)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from tests.bytecode_once import before_workers_start
+
+    before_workers_start(config)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """A test process holds every test module's imports (Textual, hypothesis, the app) for its whole life, and
     Python's full collections walked them again and again: 3.2 s of the 30 CPU-seconds of five Pilot-heavy test files
