@@ -46,3 +46,22 @@ def test_a_worker_without_bytecode_writes_finds_the_project_compiled_and_its_tes
     assert Path(importlib.util.cache_from_source(str(app))).is_file()
     here = Path(__file__)
     assert list((here.parent / "__pycache__").glob(f"{here.stem}.*-pytest-*.pyc")), "the asserts were not cached"
+
+
+def test_a_test_module_that_fails_to_import_is_left_to_the_workers_collection_to_report(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    imported: list[str] = []
+    writes_seen: list[bool] = []
+
+    def import_module(name: str) -> None:
+        writes_seen.append(not sys.dont_write_bytecode)
+        if name.endswith("test_bytecode_once"):
+            raise SyntaxError("a broken test file")
+        imported.append(name)
+
+    monkeypatch.setattr(bytecode_once.importlib, "import_module", import_module)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    bytecode_once.rewrite_test_modules_once()
+    test_files = sorted((bytecode_once.ROOT / "tests").glob("test_*.py"))
+    assert imported == [f"tests.{path.stem}" for path in test_files if path.stem != "test_bytecode_once"]
+    assert all(writes_seen) and sys.dont_write_bytecode is True  # lifted while importing, then put back
