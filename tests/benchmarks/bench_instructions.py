@@ -1,8 +1,8 @@
 """The cold starts and `status` counted in CPU instructions (valgrind's callgrind), against the bare app's count.
 
-Wall and CPU time on a shared VM drift by ±0.2× between runs; an instruction count does not (two runs of one child
-differ by ~1 %), so it shows whether a change made the work smaller. It does not see what instructions cost (cache
-misses, page faults, the interpreter's own start-up I/O), so its ratios run higher than the wall-time ones.
+Wall and CPU time on a shared VM drift by ±0.2× between runs; an instruction count hardly does (two runs of one child
+differ by up to ~1.5 %), so it shows whether a change made the work smaller. It does not see what instructions cost
+(cache misses, page faults, the interpreter's own start-up I/O), so its ratios run higher than the wall-time ones.
 Each child runs once under callgrind (~50× slower: about two minutes in all). Reference rows, not targets.
 """
 
