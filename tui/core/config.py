@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -143,7 +142,9 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _syntax_error(path, str(error), text) from None
+        from tui.core.config_lines import syntax_error  # only a broken file needs it (its docstring)
+
+        raise syntax_error(path, str(error), text) from None
     except RecursionError:  # tomllib recurses once per nesting level (issue 16 finding 7)
         raise ConfigError(f"{path} nests tables or arrays too deeply to be a configuration file; fix or remove "
                           "it.", path=str(path)) from None
@@ -168,25 +169,6 @@ def _read_text(path: Path, required: bool) -> str | None:
         line = raw[:error.start].count(b"\n") + 1
         raise ConfigError(f"{path} line {line}: the config file is not valid UTF-8; save it as UTF-8 text.",
                           path=str(path), line=line) from None
-
-
-def _syntax_error(path: Path, message: str, text: str) -> ConfigError:
-    found = re.search(r"\(at line (\d+), column \d+\)", message)
-    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message).strip() or "syntax error"
-    reason = reason[0].lower() + reason[1:]
-    if found:
-        line = int(found.group(1))
-    else:  # "at end of document": the file stops inside something left open, so name its last written line
-        line = _last_written_line(text)
-        reason += ": the file ends before it is complete"
-    return ConfigError(f"{path} line {line}: this is not valid TOML ({reason}); fix line {line} or move the file "
-                       "aside to use the defaults.", path=str(path), line=line)
-
-
-def _last_written_line(text: str) -> int:
-    lines = text.splitlines()
-    written = [number for number, content in enumerate(lines, 1) if content.strip()]
-    return written[-1] if written else max(1, len(lines))
 
 
 class _Loader:
@@ -257,14 +239,19 @@ class _Loader:
             raise self._error(section, key, str(invalid)) from None
 
     def _error(self, section: str | None, key: str, reason: str) -> ConfigError:
-        line = _locate(self.lines, section, key)
+        line = self._line_of(section, key)
         label = f"[{section}] {key}" if section else key
         return ConfigError(f"{self._where(line)}: {label} {reason}.", path=str(self.path), line=line,
                            key=f"{section}.{key}" if section else key)
 
     def _warn(self, section: str | None, key: str, reason: str) -> None:
-        line = _locate(self.lines, section, key)
+        line = self._line_of(section, key)
         self.warnings.append(f"{self._where(line)}: {reason}; see config.example.toml.")
+
+    def _line_of(self, section: str | None, key: str) -> int | None:
+        from tui.core.config_lines import locate  # only a wrong or unknown key needs it (its docstring)
+
+        return locate(self.lines, section, key)
 
     def _where(self, line: int | None) -> str:
         return f"{self.path} line {line}" if line else str(self.path)
@@ -279,25 +266,3 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
         else:
             items.append((prefix + name, value))
     return items
-
-
-_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?")
-
-
-def _locate(lines: list[str], section: str | None, key: str) -> int | None:
-    """The 1-based line defining ``key`` in ``[section]`` (or the section header / top-level key), if found."""
-    if section is None:
-        header = re.compile(r"\s*\[\s*" + re.escape(key) + r"\s*\]")
-        top_key = re.compile(r"\s*[\"']?" + re.escape(key) + r"[\"']?\s*[=.]")
-        return next((n for n, line in enumerate(lines, 1) if header.match(line) or top_key.match(line)), None)
-    key_line = re.compile(r"\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
-    dotted = re.compile(r"\s*" + re.escape(section) + r"\s*\.\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
-    current = None
-    for number, line in enumerate(lines, 1):
-        section_header = _HEADER.fullmatch(line)
-        if section_header:
-            current = section_header.group(1).strip("\"' ")
-        elif (current == section and key_line.match(line)) or (current is None and dotted.match(line)):
-            return number
-    return None
-
