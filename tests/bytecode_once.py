@@ -4,7 +4,7 @@ With ``PYTHONDONTWRITEBYTECODE`` set, as on the CI machine, no process writes by
 every module of tui/, screens/ and tests/ it imported and rewrote every test module's asserts, and so did every
 allsource-tui child process a test starts. A fresh clone's `pytest -n auto` on 2 cores, measured one after the other:
 125 s and 225 CPU-s as it was; 115 s and 207 CPU-s with tui/ and screens/ compiled first; 112 s and 197 CPU-s with
-this module (the ~5 s it spends before the workers start included: each worker's collection went from ~4 s to 0.8 s).
+this module (the 5–7 s it spends before the workers start included: each worker's collection went from ~4 s to 0.8 s).
 
 Both writes are explicit, so the variable still holds for everything else: ``compileall`` writes the ordinary
 bytecode, and importing each test module here, with ``sys.dont_write_bytecode`` lifted for that moment, has pytest's
