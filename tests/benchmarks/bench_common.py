@@ -46,10 +46,13 @@ class Row:
     met: bool
     note: str = ""
     measured: bool = True  # False: a row printed with its target but not measured in this run (see note)
+    paired_ratio: float | None = None  # judged on runs paired with a baseline run: the median of the pairs' ratios
 
     @property
     def ratio(self) -> str:
-        return f"{self.ours / self.baseline:.2f}x" if self.baseline and self.measured else "—"
+        if not (self.baseline and self.measured):
+            return "—"
+        return f"{self.ours / self.baseline if self.paired_ratio is None else self.paired_ratio:.2f}x"
 
 
 def fmt(value: float | None, unit: str) -> str:

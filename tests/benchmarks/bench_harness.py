@@ -22,8 +22,12 @@ terminal, the same for both apps.
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import time
+
+# Set by the instruction counts (bench_instructions.py): end the process at once after its first frame.
+STOP_AT_FIRST_FRAME = "ALLSOURCE_BENCH_STOP_AT_FIRST_FRAME"
 
 
 def report_peak_memory(tag: str = "PEAK") -> None:
@@ -58,6 +62,8 @@ def exit_on_first_draw(App, *, settle: bool = False) -> None:
             sys.stdout.write(f"CPU {time.process_time():.6f}\n")  # this process's CPU time until the first frame
             sys.stdout.flush()
             report_peak_memory("DRAWN_PEAK")
+            if os.environ.get(STOP_AT_FIRST_FRAME):
+                os._exit(0)  # counted to the first frame, like the wall time: not the app's shutdown
             if settle:
                 exit_when_settled(self)
             else:

@@ -63,7 +63,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             if args.instructions:
                 rows += instruction_rows(timed.portal, root / "instructions")
         rows += bench_startup.rows(results, note)
-        notes.append(f"cold starts: median of {args.runs} (after 2 warm-up rounds); {note}")
+        notes.append(f"cold starts: median of {args.runs} (after 2 warm-up rounds); the wall-time targets judged on "
+                     f"pairs, each run next to a bare start of its own; {note}")
     if "sign-in" in groups:
         rows += bench_tui.sign_in_rows(root, args.sign_ins)
         notes.append(f"sign-in: median of {args.sign_ins}, demo portal adding 100 ms to every request")
