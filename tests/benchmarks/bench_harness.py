@@ -8,6 +8,7 @@
     python tests/benchmarks/bench_harness.py bare-https URL CA  # the bare app + one verified GET with httpx (a floor)
     python tests/benchmarks/bench_harness.py start-page  # our StartScreen alone in a bare app (a floor)
     python tests/benchmarks/bench_harness.py start-page-https URL CA  # StartScreen alone + the same GET (a floor)
+    python tests/benchmarks/bench_harness.py bare-page-https URL CA  # the start page's Textual widgets + the GET
 
 "Settled" = after the first frame, every worker the app started (the license check on the start page) has finished;
 the peak memory then includes the HTTP stack of that check. Prints ``SETTLED <time> <workers seen>``.
@@ -148,12 +149,36 @@ def sign_in_window_app():
     return screen_alone_app("SignInScreen", lambda: SignInScreen(status))
 
 
-def bare_https_app(url: str, ca_bundle: str):
-    """The floor under the start page's peak memory once its license check is done: the bare app, then, after its
-    first frame, what any verified portal call needs — httpx (without its command-line client, as tui/portal
-    imports it) and a TLS context trusting the OS store, certifi and the portal's CA (the app's default
-    `trust = "both"`) — and one GET."""
-    app = bare_app()
+def bare_page_app():
+    """The floor under the start page: a bare Textual app with the Textual widgets the start page shows (a Label and a
+    compact Button in a Horizontal; four Statics in a Vertical, a Label and a Static in a VerticalScroll; a Static),
+    none of ours."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.widgets import Button, Footer, Label, Static
+
+    class BarePageApp(App):
+        def compose(self) -> ComposeResult:
+            with Horizontal():
+                yield Label("pro_adv on https://www.arcgis.com")
+                yield Button("Sign in [i]", compact=True)
+            with VerticalScroll():
+                with Vertical():
+                    for line in ("License: Advanced", "Extensions: Spatial Analyst", "Offline: no", "Alias: bench"):
+                        yield Static(line)
+                yield Label("Licensing portal: https://www.arcgis.com")
+                yield Static("Press s for Settings")
+            yield Static("")
+            yield Footer()
+
+    return BarePageApp()
+
+
+def with_verified_get(app, url: str, ca_bundle: str):
+    """``app``, then, after its first frame, what any verified portal call needs — httpx (without its command-line
+    client, as tui/portal imports it) and a TLS context trusting the OS store, certifi and the portal's CA (the app's
+    default `trust = "both"`) — and one GET: the floors under the start page's peak memory once its license check is
+    done."""
     app.call_after_refresh(lambda: app.run_worker(verified_get(url, ca_bundle)))
     return app
 
@@ -191,14 +216,6 @@ def screen_alone_app(name: str, make_screen):
             return make_screen()
 
     return ScreenAloneApp()
-
-
-def start_page_https_app(url: str, ca_bundle: str):
-    """The floor under the start page's memory once its license check is done: the start page alone
-    (``start_page_app``), then, after its first frame, the same verified GET as ``bare_https_app``."""
-    app = start_page_app(url)
-    app.call_after_refresh(lambda: app.run_worker(verified_get(url, ca_bundle)))
-    return app
 
 
 def signed_out_status(portal):
@@ -258,7 +275,9 @@ def when_imported(name: str, then) -> None:
 def main() -> int:
     kind = sys.argv[1]
     atexit.register(report_peak_memory)
-    settle = kind in ("tui-settled", "bare-https", "start-page-https")
+    https_floors = {"bare-https": lambda url: bare_app(), "bare-page-https": lambda url: bare_page_app(),
+                    "start-page-https": start_page_app}
+    settle = kind == "tui-settled" or kind in https_floors
 
     def patch(module) -> None:
         exit_on_first_draw(module.App, settle=settle)
@@ -271,8 +290,9 @@ def main() -> int:
     if kind in ("sign-in-window", "start-page"):
         (sign_in_window_app() if kind == "sign-in-window" else start_page_app()).run()
         return 0
-    if kind in ("bare-https", "start-page-https"):
-        (bare_https_app if kind == "bare-https" else start_page_https_app)(*sys.argv[2:4]).run()
+    if kind in https_floors:
+        url, ca_bundle = sys.argv[2:4]
+        with_verified_get(https_floors[kind](url), url, ca_bundle).run()
         return 0
     from tui.cli.fast_status import main as entry_point  # what the `allsource-tui` console script runs
 

@@ -99,6 +99,8 @@ def child_commands(portal, root: Path) -> dict[str, tuple[list[str], dict[str, s
         "bare_https": ([sys.executable, str(HARNESS), "bare-https", portal.url, str(portal.ca_path)], envs["first"]),
         "start_page_https": ([sys.executable, str(HARNESS), "start-page-https", portal.url, str(portal.ca_path)],
                              envs["first"]),
+        "bare_page_https": ([sys.executable, str(HARNESS), "bare-page-https", portal.url, str(portal.ca_path)],
+                            envs["first"]),
         "tui_first": ([sys.executable, str(HARNESS), "tui"], envs["first"]),
         "tui_signed_in": ([sys.executable, str(HARNESS), "tui"], envs["signed_in"]),
         "tui_settled": ([sys.executable, str(HARNESS), "tui-settled"], envs["signed_in"]),
@@ -199,6 +201,11 @@ def rows(results: dict[str, list[Run]], heavy_note: str) -> list[Row]:
                      "the portal's CA) and one GET", floor_mb, bare_mb, "MB", "(reference)", True,
                      "not a target: what a verified portal call costs any app; resident set step by step: "
                      + _memory_steps(results["bare_https"])))
+    widgets_mb = median([r.peak_mb for r in results["bare_page_https"]])
+    table.append(Row("floor for the start page's memory: the bare app with the start page's Textual widgets (a Button, "
+                     "Labels, Statics; none of ours) + the same verified GET", widgets_mb, bare_mb, "MB", "(reference)",
+                     True, "not a target: Textual's widgets of the page and a verified call, without any code of ours; "
+                     + _memory_steps(results["bare_page_https"])))
     page_mb = median([r.peak_mb for r in results["start_page_https"]])
     table.append(Row("floor for the start page's memory: StartScreen as designed, alone in a bare app (its widgets, "
                      "stylesheet and imports; no config, state, service, workflows or portal client) + the same "
