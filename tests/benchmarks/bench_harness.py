@@ -1,6 +1,6 @@
 """Child process of the cold-start benchmark: start an app headless and exit as soon as its first screen is drawn.
 
-    python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point (tui.cli.main.main)
+    python tests/benchmarks/bench_harness.py tui     # `allsource-tui` through its real entry point
     python tests/benchmarks/bench_harness.py bare    # a bare Textual app: Header, Label, Footer
     python tests/benchmarks/bench_harness.py bare-form  # the same with the sign-in window's Textual widgets (a floor)
     python tests/benchmarks/bench_harness.py sign-in-window  # our SignInScreen alone in a bare app (a floor)
