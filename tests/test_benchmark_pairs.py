@@ -28,7 +28,8 @@ def drifting_results(true_ratio: float) -> dict[str, list[Run]]:
     results |= {"tui_first/bare": bare_beside, "tui_signed_in/bare": bare_beside,
                 "bare": [run(0.2)] * 5, "status": [run(0.04 * speed) for speed in speeds],
                 "status/bare": bare_beside}
-    for kind in ("bare_form", "window", "page", "python", "floor", "tui_settled", "bare_https", "start_page_https"):
+    for kind in ("bare_form", "window", "page", "python", "floor", "tui_settled", "bare_https", "bare_page_https",
+                 "start_page_https"):
         results[kind] = [run(0.2)] * 5
     return results
 
