@@ -1,4 +1,4 @@
-"""Host: what a workflow may ask of the App (LicenseApp implements it).
+"""Host: what a workflow may ask of the App (HostApp, tui/ui/host_app.py, implements it; LicenseApp is one).
 
 A Protocol, so workflows never import the App.
 """
