@@ -179,18 +179,14 @@ class SignInScreen(Screen[None]):
     def _show_problem(self, text: str, advice: str, *, kind: Kind = "error") -> None:
         self.error_line.show(text, kind)
         self.query_one("#try-next", StatusLine).show(advice)
-        for button in self.query("#troubleshoot"):
-            button.display = False
+        self.query("#troubleshoot").set(display=False)
 
     @property
     def troubleshoot_offered(self) -> bool:
         return any(button.display for button in self.query("#troubleshoot"))
 
     def _offer_troubleshoot(self) -> None:
-        offered = self.query("#troubleshoot")
-        if offered:
-            offered.first().display = True
-        else:
+        if not self.query("#troubleshoot").set(display=True):  # not mounted yet: the first offer mounts it
             self.query_one("#form").mount(Button(Content("Troubleshoot [F4]"), id="troubleshoot", compact=True))
 
     def set_busy(self, busy: bool, text: str = "") -> None:
